@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers shared by the serverless.rest_api modules."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # API Gateway throttles control-plane calls hard (TooManyRequests) and refuses concurrent
@@ -90,3 +91,16 @@ def matching_named_items(items, name, lookup_tags):
 def apigateway_arn(client, path):
     """ARN of an API Gateway resource, e.g. path "/usageplans/abc123", for TagResource."""
     return f"arn:{client.meta.partition}:apigateway:{client.meta.region_name}::{path}"
+
+
+class AWSModule(AnsibleAWSModule):
+    """AnsibleAWSModule that leaves warnings to ansible-core.
+
+    amazon.aws 11.4 copies a module's warnings into the exit_json and fail_json arguments.
+    ansible-core 2.19 and newer report warnings given to AnsibleModule.warn themselves and
+    answer the copy with a deprecation warning on every run that warns, which would bury
+    the one warning that matters (such as a skipped quota check) under noise.
+    """
+
+    def _should_inject_warnings(self):
+        return False

@@ -49,10 +49,19 @@ notes:
   - The key value cannot be set or read with this module; see the description.
   - Tags are applied with TagResource and UntagResource on
     C(arn:<partition>:apigateway:<region>::/apikeys/<id>).
-    Tag values are compared as strings.
+    Tag values are compared as strings. Tag keys starting with C(aws:) belong to AWS and are
+    never removed.
+  - When TagResource or UntagResource fails because the endpoint does not implement it for
+    API keys (error code C(404) - an HTTP 404 without an AWS error body - C(NotImplemented),
+    C(UnknownOperationException) or C(NotFound)), the module does not fail. It adds one
+    warning, returns the tags it reads back rather than the desired ones and does not count
+    the skipped write as a change, so a run whose only change is such a tag change reports
+    C(changed=false) and the same warning on every run. Any other tagging error fails the
+    module. AWS implements both calls for API keys.
   - "Local endpoint (moto 5.2.5) gaps: the key listing ignores the name filter (the module
-    always filters by name itself); TagResource and UntagResource only work for stages,
-    so changing the tags of an existing key fails there (tags given at creation work)."
+    always filters by name itself); it routes TagResource and UntagResource only for stage
+    ARNs and answers HTTP 404 for a key, so there the tags of an existing key are not
+    changed (with the warning above; tags given at creation work)."
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -150,16 +159,20 @@ try:
 except ImportError:
     AWS_ERRORS = ()  # AnsibleAWSModule reports the missing SDK before any AWS call
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.serverless.rest_api.plugins.module_utils.apigateway import (
+    apply_tags,
+    predicted_tags,
+    tag_updates,
+)
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
     APIGATEWAY_RETRY,
     apigateway_arn,
     list_all_items,
     lookup_tag_conflicts,
     matching_named_items,
     string_tags,
-    tag_changes,
 )
 
 
@@ -179,11 +192,6 @@ def key_facts(key):
         "tags": dict(key.get("tags") or {}),
         "created_date": _iso(key.get("createdDate")),
     }
-
-
-def _purgeable(tags):
-    """Tags the module may remove: keys starting with aws: belong to AWS."""
-    return {key: value for key, value in (tags or {}).items() if not key.startswith("aws:")}
 
 
 def validate(module):
@@ -289,7 +297,9 @@ def update_key(module, client, current, desired_tags):
     if params["enabled"] != before["enabled"]:
         value = "true" if params["enabled"] else "false"
         operations.append({"op": "replace", "path": "/enabled", "value": value})
-    to_set, to_remove = tag_changes(_purgeable(before["tags"]), desired_tags, params["purge_tags"])
+    purge_tags = params["purge_tags"]
+    # Keys starting with aws: belong to AWS and are never removed.
+    to_set, to_remove = tag_updates(before["tags"], desired_tags, purge_tags)
 
     if not operations and not to_set and not to_remove:
         finish(module, False, before, before)
@@ -298,8 +308,7 @@ def update_key(module, client, current, desired_tags):
     if description is not None:
         predicted["description"] = description
     predicted["enabled"] = params["enabled"]
-    predicted["tags"] = {k: v for k, v in before["tags"].items() if k not in to_remove}
-    predicted["tags"].update(to_set)
+    predicted["tags"] = predicted_tags(before["tags"], desired_tags, purge_tags)
     if module.check_mode:
         finish(module, True, before, predicted)
 
@@ -311,14 +320,13 @@ def update_key(module, client, current, desired_tags):
         except AWS_ERRORS as e:
             module.fail_json_aws(e, msg=f"Failed to update API key {name}")
     arn = apigateway_arn(client, f"/apikeys/{current['id']}")
-    try:
-        if to_set:
-            client.tag_resource(resourceArn=arn, tags=to_set, aws_retry=True)
-        if to_remove:
-            client.untag_resource(resourceArn=arn, tagKeys=to_remove, aws_retry=True)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg=f"Failed to tag API key {name}")
-    finish(module, True, before, key_facts(read_key(module, client, current["id"], name)))
+    # False also when the endpoint does not implement tagging for keys (a warning then says
+    # so, and the tags read back below are reported).
+    tags_written = apply_tags(
+        module, client, arn, before["tags"], desired_tags, purge_tags, f"API key {name}"
+    )
+    changed = bool(operations) or tags_written
+    finish(module, changed, before, key_facts(read_key(module, client, current["id"], name)))
 
 
 def ensure_api_key(module, client):
@@ -344,7 +352,7 @@ def build_module():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    return AWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
 
 def main():

@@ -11,14 +11,21 @@ description:
   - Creates, updates or deletes one Amazon API Gateway REST API together with its resources,
     methods, Lambda proxy integrations, deployments and one stage.
   - The resources and methods come from an OpenAPI 3.0 document. The module builds them with
-    explicit calls (CreateResource, PutMethod, PutIntegration, UpdateMethod, DeleteMethod,
-    DeleteResource) rather than importing the document, and removes resources and methods the
-    document no longer declares.
+    explicit calls (CreateResource, PutMethod, PutIntegration, DeleteMethod, DeleteResource)
+    rather than importing the document, and removes resources and methods the document no
+    longer declares.
+  - A method whose own settings differ from the desired ones (API key requirement,
+    authorization type) is replaced, on every endpoint alike - DeleteMethod, then PutMethod
+    with the desired settings, then PutIntegration - and never patched with UpdateMethod. A
+    method whose integration alone differs keeps the method and gets its integration
+    overwritten with PutIntegration. After these writes the module reads the methods back and
+    fails, before deploying, when a method is missing or its API key requirement or
+    authorization type is not the one asked for.
   - A new deployment is made only when the stage does not exist, when a resource, method or
     integration was changed in the same run, or when the deployment the stage points to was not
     made from the desired configuration. The module recognises its deployments by the text
     C(config-sha256:<hex>) in the deployment description, a SHA-256 over the canonical JSON of
-    the desired resources, methods, API key flags and integrations.
+    the desired resources, methods, API key flags, authorization types and integrations.
   - The whole document and every option are checked before any AWS call; all problems are
     reported together.
 author:
@@ -144,7 +151,8 @@ attributes:
 notes:
   - O(tags) and O(purge_tags) apply to the REST API and to the stage alike.
   - Methods are created with authorization type C(NONE); the module manages API key
-    requirement, not authorizers. Request validators, models, method responses, CORS and
+    requirement, not authorizers, and replaces a method found with another authorization
+    type. Request validators, models, method responses, CORS and
     resource policies in the document are not applied.
   - Resources that are no longer declared are deleted deepest first, so a parent is never
     deleted before its children.
@@ -156,11 +164,22 @@ notes:
     that resets the stage on deployment (moto 5.2.5 does).
   - Older deployments are kept; the module only points the stage at the newest one.
   - The module does not grant API Gateway permission to invoke the Lambda function.
-  - moto 5.2.5 does not implement UpdateMethod (it answers HTTP 500), so changing the API key
-    requirement of an existing method fails against moto; creating methods works.
-  - moto 5.2.5 answers TagResource and UntagResource for a REST API ARN with HTTP 404 (only
-    stage ARNs are routed), so against moto a REST API's tags can be set only when it is
-    created.
+  - Replacing a method (see the description) drops whatever else was set on it outside this
+    module, such as method responses or request parameters. Clients keep being served by the
+    deployment the stage points to until the module's new deployment replaces it, so they do
+    not see the method while it is missing. Should a run stop between DeleteMethod and
+    PutMethod, the next run finds the method missing and creates it.
+  - The module never calls UpdateMethod (moto 5.2.5 does not implement it; it answers HTTP
+    500), so changing the API key requirement works on moto and AWS alike.
+  - When TagResource or UntagResource fails because the endpoint does not implement it for
+    the resource (error code C(404) - an HTTP 404 without an AWS error body -
+    C(NotImplemented), C(UnknownOperationException) or C(NotFound)), the module does not
+    fail. It adds one warning per resource, returns the tags it reads back rather than the
+    desired ones and does not count the skipped write as a change; any other tagging error
+    fails the module. moto 5.2.5 is such an endpoint for REST APIs (it routes these calls
+    only for stage ARNs and answers HTTP 404 otherwise), so against moto a REST API's tags
+    can be set only when it is created, while stage tags can be changed. AWS implements both
+    calls for REST APIs and stages.
   - moto 5.2.5 ignores the C(embed), C(limit) and C(position) parameters of GetResources and
     always embeds methods.
 """
@@ -314,7 +333,6 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports the missing SDK
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.serverless.rest_api.plugins.module_utils.apigateway import apply_tags
 from ansible_collections.serverless.rest_api.plugins.module_utils.apigateway import execute_api_arn
@@ -332,6 +350,7 @@ from ansible_collections.serverless.rest_api.plugins.module_utils.common import 
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import DEFAULT_RETRY
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import list_all_items
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
     lookup_tag_conflicts,
 )
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
@@ -349,6 +368,8 @@ DEFAULT_TIMEOUT_MS = 29000
 MIN_TIMEOUT_MS = 50
 HASH_PREFIX = "config-sha256:"
 THROTTLE_KEY = "*/*"
+# Method fields set by PutMethod: a difference in any of them replaces the method.
+METHOD_SETTINGS = ("api_key_required", "authorization_type")
 
 PATHS_SHAPE = (
     '{"/items": {"get": {"x-amazon-apigateway-integration": '
@@ -778,6 +799,7 @@ def normalise_method(method):
         }
     return {
         "api_key_required": bool(method.get("apiKeyRequired")),
+        "authorization_type": (method.get("authorizationType") or "NONE").upper(),
         "integration": integration or None,
     }
 
@@ -811,6 +833,7 @@ def desired_model(client, operations, params):
         # Built in the shape AWS returns so that both sides go through normalise_method.
         aws_shaped = {
             "apiKeyRequired": key_required,
+            "authorizationType": "NONE",
             "methodIntegration": {
                 "type": "AWS_PROXY",
                 "httpMethod": "POST",
@@ -832,7 +855,13 @@ def _depth(path):
 
 
 def plan_model_changes(current, desired):
-    """The calls that turn current into desired, in the order they must be made."""
+    """The calls that turn current into desired, in the order they must be made.
+
+    A method whose own settings differ is replaced (DeleteMethod, PutMethod, PutIntegration)
+    rather than patched, so that one code path works on every endpoint; the change reaches
+    clients only with the deployment made afterwards. An integration that alone differs is
+    overwritten with PutIntegration.
+    """
     steps = []
     for path in sorted(current):
         if path in desired:
@@ -851,9 +880,11 @@ def plan_model_changes(current, desired):
                 steps.append(("put_method", path, method))
                 steps.append(("put_integration", path, method))
                 continue
-            if have["api_key_required"] != want["api_key_required"]:
-                steps.append(("update_method", path, method))
-            if have["integration"] != want["integration"]:
+            if any(have[setting] != want[setting] for setting in METHOD_SETTINGS):
+                steps.append(("delete_method", path, method))
+                steps.append(("put_method", path, method))
+                steps.append(("put_integration", path, method))
+            elif have["integration"] != want["integration"]:
                 steps.append(("put_integration", path, method))
     return steps
 
@@ -1070,17 +1101,8 @@ def apply_model_steps(module, client, api_id, name, steps, desired, ids):
                     restApiId=api_id,
                     resourceId=ids[path],
                     httpMethod=method,
-                    authorizationType="NONE",
+                    authorizationType=desired[path][method]["authorization_type"],
                     apiKeyRequired=desired[path][method]["api_key_required"],
-                )
-            elif action == "update_method":
-                value = "true" if desired[path][method]["api_key_required"] else "false"
-                client.update_method(
-                    aws_retry=True,
-                    restApiId=api_id,
-                    resourceId=ids[path],
-                    httpMethod=method,
-                    patchOperations=[{"op": "replace", "path": "/apiKeyRequired", "value": value}],
                 )
             else:
                 integration = desired[path][method]["integration"]
@@ -1097,6 +1119,37 @@ def apply_model_steps(module, client, api_id, name, steps, desired, ids):
         except (BotoCoreError, ClientError) as e:
             verb, what = action.split("_", 1)
             module.fail_json_aws(e, msg=f"Failed to {verb} {what} {label} of REST API {name}")
+
+
+def verify_methods(module, client, api_id, name, desired):
+    """Read the methods back and fail unless each has the settings asked for."""
+    have, _ids = current_model(read_resources(module, client, api_id, name))
+    problems = []
+    for path in sorted(desired):
+        for method in sorted(desired[path]):
+            want = desired[path][method]
+            got = have.get(path, {}).get(method)
+            if got is None:
+                problems.append(f"{method} {path} is missing")
+                continue
+            if got["api_key_required"] != want["api_key_required"]:
+                problems.append(
+                    f"{method} {path} has apiKeyRequired {str(got['api_key_required']).lower()}, "
+                    f"asked for {str(want['api_key_required']).lower()}"
+                )
+            if got["authorization_type"] != want["authorization_type"]:
+                problems.append(
+                    f"{method} {path} has authorizationType {got['authorization_type']}, "
+                    f"asked for {want['authorization_type']}"
+                )
+    if problems:
+        module.fail_json(
+            msg=(
+                f"Methods of REST API {name} read back differently after the update "
+                f"(nothing was deployed): {'; '.join(problems)}"
+            ),
+            errors=problems,
+        )
 
 
 def deploy(module, client, api_id, params, stage, config_hash, create_tags):
@@ -1259,25 +1312,33 @@ def plan_changes(module, client, current, operations, tags, lookup_tags):
     if plan["needs_deployment"]:
         after_stage["deployment_id"] = None
     plan["after_stage"] = after_stage
-    plan["changed"] = (
+    # Changes other than tags: a tag write the endpoint refuses as not implemented is
+    # skipped with a warning and then does not count as a change (see apply_tags).
+    plan["settings_changed"] = (
         current is None
         or bool(plan["api_operations"])
-        or plan["api_tag_change"]
         or plan["needs_deployment"]
         or bool(plan["stage_operations"])
-        or plan["stage_tag_change"]
+    )
+    plan["changed"] = (
+        plan["settings_changed"] or plan["api_tag_change"] or plan["stage_tag_change"]
     )
     return plan
 
 
 def apply_changes(module, client, current, plan):
-    """Make every write of the plan; return the (api, stage) facts read back afterwards."""
+    """Make every write of the plan.
+
+    Returns (api facts, stage facts, changed), the facts as read back afterwards; changed is
+    False only when the sole planned change was a tag write the endpoint does not implement.
+    """
     params = module.params
     name = params["name"]
     stage_name = params["stage_name"]
     purge = params["purge_tags"]
     tags = plan["tags"]
     ids = plan["ids"]
+    tags_written = False
     if current is None:
         kwargs = {"name": name, "endpointConfiguration": {"types": [params["endpoint_type"]]}}
         if params["description"]:
@@ -1301,9 +1362,11 @@ def apply_changes(module, client, current, plan):
                 module.fail_json_aws(e, msg=f"Failed to update REST API {name}")
         api_label = f"REST API {name}"
         arn = rest_api_arn(client, api_id)
-        apply_tags(module, client, arn, read_tags(current), tags, purge, api_label)
+        tags_written = apply_tags(module, client, arn, read_tags(current), tags, purge, api_label)
 
     apply_model_steps(module, client, api_id, name, plan["steps"], plan["desired"], ids)
+    if plan["steps"]:
+        verify_methods(module, client, api_id, name, plan["desired"])
 
     facts = plan["before_stage"]
     if plan["needs_deployment"]:
@@ -1328,7 +1391,9 @@ def apply_changes(module, client, current, plan):
         except (BotoCoreError, ClientError) as e:
             module.fail_json_aws(e, msg=f"Failed to update stage {stage_name}")
     arn = stage_arn(client, api_id, stage_name)
-    apply_tags(module, client, arn, facts["tags"], tags, purge, f"stage {stage_name}")
+    stage_label = f"stage {stage_name}"
+    if apply_tags(module, client, arn, facts["tags"], tags, purge, stage_label):
+        tags_written = True
 
     try:
         api = client.get_rest_api(aws_retry=True, restApiId=api_id)
@@ -1337,21 +1402,23 @@ def apply_changes(module, client, current, plan):
     stage = read_stage(module, client, api_id, stage_name)
     if stage is None:
         module.fail_json(msg=f"Stage {stage_name} of REST API {name} is missing after the update")
-    return api_facts(api), stage_facts(stage, plan["config_hash"])
+    changed = plan["settings_changed"] or tags_written
+    return api_facts(api), stage_facts(stage, plan["config_hash"]), changed
 
 
 def ensure_present(module, client, current, operations, tags, lookup_tags):
     plan = plan_changes(module, client, current, operations, tags, lookup_tags)
     after_api, after_stage = plan["after_api"], plan["after_stage"]
-    if not plan["changed"]:
+    changed = plan["changed"]
+    if not changed:
         after_api, after_stage = plan["before_api"], plan["before_stage"]
     elif not module.check_mode:
-        after_api, after_stage = apply_changes(module, client, current, plan)
+        after_api, after_stage, changed = apply_changes(module, client, current, plan)
 
     stage_name = module.params["stage_name"]
     api_keys = ("id", "name", "description", "root_resource_id", "endpoint_type", "tags")
     result = {
-        "changed": plan["changed"],
+        "changed": changed,
         "rest_api": {key: after_api[key] for key in api_keys},
         "stage": after_stage,
         "methods": methods_list(plan["desired"]),
@@ -1417,7 +1484,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    module = AnsibleAWSModule(
+    module = AWSModule(
         argument_spec=argument_spec,
         required_if=[("state", "present", ["definition", "stage_name"])],
         supports_check_mode=True,

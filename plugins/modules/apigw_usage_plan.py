@@ -126,13 +126,22 @@ notes:
     the error comes from AWS when a key is added.
   - Tags are applied with TagResource and UntagResource on
     C(arn:<partition>:apigateway:<region>::/usageplans/<id>) and read from the plan itself.
+    Tag keys starting with C(aws:) belong to AWS and are never removed.
+  - When TagResource or UntagResource fails because the endpoint does not implement it for
+    usage plans (error code C(404) - an HTTP 404 without an AWS error body -
+    C(NotImplemented), C(UnknownOperationException) or C(NotFound)), the module does not
+    fail. It adds one warning, returns the tags it reads back rather than the desired ones
+    and does not count the skipped write as a change, so a run whose only change is such a
+    tag change reports C(changed=false) and the same warning on every run. Any other tagging
+    error fails the module. AWS implements both calls for usage plans.
   - A throttle or quota is never removed, only set or changed.
   - "Local endpoint (moto 5.2.5) gaps: it accepts stages that do not exist (the module
     checks them itself) and deleting a plan with stages attached (the module detaches them
     first, as AWS requires); it truncates a patched rate limit to an integer and fails on a
-    fractional one (HTTP 500), so on moto only whole rates can be changed; TagResource
-    and UntagResource only work for stages, so changing the tags of an existing plan fails
-    there (tags given at creation work); it has no GetTags."
+    fractional one (HTTP 500), so on moto only whole rates can be changed; it routes
+    TagResource and UntagResource only for stage ARNs and answers HTTP 404 for a plan, so
+    there the tags of an existing plan are not changed (with the warning above; tags given
+    at creation work); it has no GetTags."
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -250,16 +259,20 @@ except ImportError:
     AWS_ERRORS = ()  # AnsibleAWSModule reports the missing SDK before any AWS call
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
+from ansible_collections.serverless.rest_api.plugins.module_utils.apigateway import (
+    apply_tags,
+    predicted_tags,
+    tag_updates,
+)
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
     APIGATEWAY_RETRY,
     apigateway_arn,
     list_all_items,
     lookup_tag_conflicts,
     matching_named_items,
     string_tags,
-    tag_changes,
 )
 
 
@@ -303,11 +316,6 @@ def plan_facts(plan, key_ids):
         "api_key_ids": sorted(key_ids),
         "tags": dict(plan.get("tags") or {}),
     }
-
-
-def _purgeable(tags):
-    """Tags the module may remove: keys starting with aws: belong to AWS."""
-    return {key: value for key, value in (tags or {}).items() if not key.startswith("aws:")}
 
 
 def validate(module):
@@ -589,9 +597,9 @@ def update_plan(module, client, before, desired):
         if params["purge_api_key_ids"]:
             keys_to_remove = current_keys - desired["api_key_ids"]
 
-    tags_to_set, tags_to_remove = tag_changes(
-        _purgeable(before["tags"]), desired["tags"], params["purge_tags"]
-    )
+    purge_tags = params["purge_tags"]
+    # Keys starting with aws: belong to AWS and are never removed.
+    tags_to_set, tags_to_remove = tag_updates(before["tags"], desired["tags"], purge_tags)
     operations = (
         stage_operations("remove", sorted(stages_to_remove))
         + stage_operations("add", sorted(stages_to_add))
@@ -613,8 +621,7 @@ def update_plan(module, client, before, desired):
     stages = (current_stages - stages_to_remove) | stages_to_add
     predicted["api_stages"] = [{"api_id": api, "stage": stage} for api, stage in sorted(stages)]
     predicted["api_key_ids"] = sorted((current_keys - keys_to_remove) | keys_to_add)
-    predicted["tags"] = {k: v for k, v in before["tags"].items() if k not in tags_to_remove}
-    predicted["tags"].update(tags_to_set)
+    predicted["tags"] = predicted_tags(before["tags"], desired["tags"], purge_tags)
     if module.check_mode:
         finish(module, True, before, predicted, operations)
 
@@ -633,14 +640,13 @@ def update_plan(module, client, before, desired):
     # Keys are added after the stages so that a key never waits on a stage it needs.
     add_keys(module, client, plan_id, keys_to_add)
     arn = apigateway_arn(client, f"/usageplans/{plan_id}")
-    try:
-        if tags_to_set:
-            client.tag_resource(resourceArn=arn, tags=tags_to_set, aws_retry=True)
-        if tags_to_remove:
-            client.untag_resource(resourceArn=arn, tagKeys=tags_to_remove, aws_retry=True)
-    except AWS_ERRORS as e:
-        module.fail_json_aws(e, msg=f"Failed to tag usage plan {name}")
-    finish(module, True, before, read_plan(module, client, plan_id, name), operations)
+    # False also when the endpoint does not implement tagging for plans (a warning then says
+    # so, and the tags read back below are reported).
+    tags_written = apply_tags(
+        module, client, arn, before["tags"], desired["tags"], purge_tags, f"usage plan {name}"
+    )
+    changed = bool(operations or keys_to_add or keys_to_remove or tags_written)
+    finish(module, changed, before, read_plan(module, client, plan_id, name), operations)
 
 
 def ensure_usage_plan(module, client):
@@ -695,7 +701,7 @@ def build_module():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    return AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    return AWSModule(argument_spec=argument_spec, supports_check_mode=True)
 
 
 def main():

@@ -258,7 +258,6 @@ except ImportError:
 
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
@@ -266,6 +265,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 )
 
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
     DEFAULT_RETRY,
     merged_tags,
     tag_changes,
@@ -809,7 +809,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=300),
     )
-    module = AnsibleAWSModule(
+    module = AWSModule(
         argument_spec=argument_spec,
         required_if=[
             ("state", "present", ["hash_key_name", "sse"]),

@@ -128,10 +128,12 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.serverless.rest_api.plugins.module_utils.common import is_not_implemented
+from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
+    is_not_implemented,
+)
 
 # Lambda refuses changes while another operation on the function is in progress
 # (ResourceConflictException); that clears up once the update finishes.
@@ -301,7 +303,7 @@ def main():
         reserved_concurrency=dict(type="int"),
         min_unreserved=dict(type="int", default=100),
     )
-    module = AnsibleAWSModule(
+    module = AWSModule(
         argument_spec=argument_spec,
         required_if=[("state", "present", ["reserved_concurrency"])],
         supports_check_mode=True,

@@ -260,10 +260,10 @@ except ImportError:
     pass  # AnsibleAWSModule reports the missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
     merged_tags,
     tag_changes,
 )
@@ -869,7 +869,7 @@ def build_module():
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),
     )
-    return AnsibleAWSModule(
+    return AWSModule(
         argument_spec=argument_spec,
         required_if=[("state", "present", ["zip_file", "runtime", "handler", "role"])],
         supports_check_mode=True,

@@ -42,6 +42,14 @@ def exits(monkeypatch):
     monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
 
 
+@pytest.fixture(autouse=True)
+def warnings(monkeypatch):
+    """The warnings the module adds during a test, in order."""
+    seen = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, warning, **kwargs: seen.append(warning))
+    return seen
+
+
 def make_client(keys=()):
     client = MagicMock()
     client.meta.partition = "aws"
@@ -195,9 +203,9 @@ def test_update_sends_only_the_differing_fields_and_tag_changes():
             ],
             aws_retry=True,
         ),
-        call.tag_resource(resourceArn=arn, tags={"owner": "web"}, aws_retry=True),
         # aws: tags belong to AWS and the lookup tags identify the key: neither is purged.
         call.untag_resource(resourceArn=arn, tagKeys=["stale"], aws_retry=True),
+        call.tag_resource(resourceArn=arn, tags={"owner": "web"}, aws_retry=True),
     ]
     assert result["diff"]["before"]["enabled"] is True
     assert result["diff"]["after"]["enabled"] is False
@@ -381,20 +389,67 @@ def test_aws_error_on_lookup_is_reported():
     assert writes(client) == []
 
 
-def test_tagging_error_is_reported_as_such():
+def test_tagging_error_is_reported_as_such(warnings):
     client = make_client([key()])
-    client.tag_resource.side_effect = client_error("404", "TagResource")
+    client.tag_resource.side_effect = client_error("AccessDeniedException", "TagResource")
 
     outcome, result = run(args(tags={"owner": "web"}), client)
 
     assert outcome == "fail"
-    assert result["msg"].startswith(f"Failed to tag API key {NAME}: ")
+    assert result["msg"] == (
+        f"Failed to update tags of API key {NAME}: An error occurred (AccessDeniedException) "
+        "when calling the TagResource operation: refused"
+    )
+    assert warnings == []
+
+
+NOT_IMPLEMENTED_WARNING = (
+    f"Tags of API key {NAME} were not updated: the endpoint does not implement TagResource "
+    "for this resource (moto lacks it; AWS has it)"
+)
+
+
+def test_tagging_not_implemented_warns_and_is_no_change(warnings):
+    # moto 5.2.5 routes TagResource only for stages and answers a bare HTTP 404 for a key.
+    client = make_client([key()])
+    client.tag_resource.side_effect = client_error("404", "TagResource")
+    client.get_api_key.return_value = key()
+
+    outcome, result = run(args(tags={"owner": "web"}), client, diff=True)
+
+    assert (outcome, result["changed"]) == ("exit", False)
+    assert writes(client) == [
+        call.tag_resource(
+            resourceArn="arn:aws:apigateway:eu-west-1::/apikeys/k1",
+            tags={"owner": "web"},
+            aws_retry=True,
+        )
+    ]
+    assert warnings == [NOT_IMPLEMENTED_WARNING]
+    # The tags read back, not the desired ones.
+    client.get_api_key.assert_called_once_with(apiKey="k1", aws_retry=True)
+    assert result["api_key"]["tags"] == LOOKUP
+    assert result["diff"]["after"]["tags"] == LOOKUP
+
+
+def test_tagging_not_implemented_alongside_another_update_is_still_a_change(warnings):
+    client = make_client([key()])
+    client.tag_resource.side_effect = client_error("404", "TagResource")
+    client.get_api_key.return_value = key(enabled=False)
+
+    outcome, result = run(args(enabled=False, tags={"owner": "web"}), client)
+
+    assert (outcome, result["changed"]) == ("exit", True)
+    assert [c[0] for c in writes(client)] == ["update_api_key", "tag_resource"]
+    assert warnings == [NOT_IMPLEMENTED_WARNING]
+    assert result["api_key"]["enabled"] is False
+    assert result["api_key"]["tags"] == LOOKUP
 
 
 def test_main_builds_the_client_with_the_api_gateway_retry():
     client = make_client([key()])
     with patch_module_args(args()):
-        with patch.object(apigw_api_key.AnsibleAWSModule, "client", return_value=client) as made:
+        with patch.object(apigw_api_key.AWSModule, "client", return_value=client) as made:
             with pytest.raises(Exited):
                 apigw_api_key.main()
     made.assert_called_once_with("apigateway", retry_decorator=apigw_api_key.APIGATEWAY_RETRY)

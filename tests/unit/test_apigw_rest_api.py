@@ -81,6 +81,10 @@ class FakeModule:
         self.sts = MagicMock()
         self.sts.get_caller_identity.return_value = {"Account": "123456789012"}
         self.clients = []
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)
 
     def client(self, service, retry_decorator=None):
         self.clients.append(service)
@@ -108,6 +112,7 @@ def expected_hash(declared, timeouts=None):
         model[path] = {
             method: {
                 "api_key_required": required,
+                "authorization_type": "NONE",
                 "integration": {
                     "http_method": "POST",
                     "timeout_in_millis": timeouts.get((path, method), 29000),
@@ -243,6 +248,7 @@ def test_create_makes_api_resources_methods_deployment_stage_and_throttle():
     final["methodSettings"] = {"*/*": {"throttlingRateLimit": 10.0, "throttlingBurstLimit": 20}}
     client.get_stage.side_effect = [created, final]
     client.get_rest_api.return_value = aws_api(tags=tags)
+    client.get_resources.return_value = {"items": aws_resources(DECLARED)}
     config_hash = expected_hash(DECLARED)
 
     result = run(module, client)
@@ -324,6 +330,11 @@ def test_create_makes_api_resources_methods_deployment_stage_and_throttle():
     assert result["invoke_url"] == "https://api123.execute-api.eu-west-1.amazonaws.com/dev"
     assert result["execution_arn"] == "arn:aws:execute-api:eu-west-1:123456789012:api123"
     assert module.clients == ["sts"]
+    # The methods are read back once, after they were written and before the deployment.
+    client.get_resources.assert_called_once_with(
+        aws_retry=True, limit=500, restApiId=API_ID, embed=["methods"]
+    )
+    assert module.warnings == []
     assert result["methods"] == [
         {"path": "/items", "http_method": "GET", "api_key_required": True},
         {"path": "/items", "http_method": "POST", "api_key_required": True},
@@ -341,6 +352,7 @@ def test_create_without_tags_tags_the_api_and_stage_with_lookup_tags():
     client.create_deployment.return_value = {"id": "dep1"}
     client.get_stage.side_effect = [aws_stage(tags={"environment": "dev"})] * 2
     client.get_rest_api.return_value = aws_api(tags={"environment": "dev"})
+    client.get_resources.return_value = {"items": aws_resources(DECLARED)}
 
     run(module, client)
 
@@ -403,28 +415,89 @@ def test_unset_stage_throttle_leaves_existing_throttling_alone():
 # ---------------------------------------------------------------------------------------------
 
 
-def test_api_key_required_override_calls_update_method_and_deploys_to_the_stage():
-    declared_off = {path: {m: False for m in methods} for path, methods in DECLARED.items()}
+def all_methods(value):
+    """DECLARED with every method's apiKeyRequired set to value."""
+    return {path: {m: value for m in methods} for path, methods in DECLARED.items()}
+
+
+def replace_calls(resource_id, method, required):
+    """The calls that replace one method: delete, put with the settings, put the integration."""
+    ids = {"aws_retry": True, "restApiId": API_ID, "resourceId": resource_id, "httpMethod": method}
+    return [
+        call.delete_method(**ids),
+        call.put_method(**ids, authorizationType="NONE", apiKeyRequired=required),
+        call.put_integration(
+            **ids, type="AWS_PROXY", integrationHttpMethod="POST", uri=URI, timeoutInMillis=29000
+        ),
+    ]
+
+
+def test_api_key_required_flip_replaces_each_method_then_deploys_once():
+    declared_off = all_methods(False)
     client = existing_client(declared=declared_off, hash_value=expected_hash(declared_off))
+    client.get_resources.return_value = None
+    client.get_resources.side_effect = [
+        {"items": aws_resources(declared_off)},  # plan
+        {"items": aws_resources(DECLARED)},  # read back after the writes
+    ]
     client.get_stage.side_effect = [aws_stage(), aws_stage(deployment_id="dep2"), aws_stage("dep2")]
+    module = FakeModule(api_key_required=True)
 
-    result = run(FakeModule(api_key_required=True), client)
-
-    def update(resource_id, method):
-        return call.update_method(
-            aws_retry=True,
-            restApiId=API_ID,
-            resourceId=resource_id,
-            httpMethod=method,
-            patchOperations=[{"op": "replace", "path": "/apiKeyRequired", "value": "true"}],
-        )
+    result = run(module, client)
 
     assert writes(client) == [
-        update("res-items", "GET"),
-        update("res-items", "POST"),
-        update("res-item", "DELETE"),
-        update("res-item", "GET"),
-        update("res-item", "PUT"),
+        *replace_calls("res-items", "GET", True),
+        *replace_calls("res-items", "POST", True),
+        *replace_calls("res-item", "DELETE", True),
+        *replace_calls("res-item", "GET", True),
+        *replace_calls("res-item", "PUT", True),
+        call.create_deployment(
+            aws_retry=True,
+            restApiId=API_ID,
+            stageName="dev",
+            description=f"config-sha256:{expected_hash(DECLARED)}",
+        ),
+    ]
+    client.update_method.assert_not_called()
+    assert client.get_resources.call_count == 2
+    assert result["changed"] is True
+    assert result["stage"]["deployment_id"] == "dep2"
+    assert all(m["api_key_required"] for m in result["methods"])
+    assert module.warnings == []
+
+
+def test_api_key_required_false_overrides_document_security():
+    client = existing_client()
+    client.get_resources.return_value = None
+    client.get_resources.side_effect = [
+        {"items": aws_resources(DECLARED)},
+        {"items": aws_resources(all_methods(False))},
+    ]
+    client.get_stage.side_effect = [aws_stage(), aws_stage("dep2"), aws_stage("dep2")]
+
+    result = run(FakeModule(api_key_required=False), client)
+
+    assert writes(client)[:3] == replace_calls("res-items", "GET", False)
+    assert [c.kwargs["apiKeyRequired"] for c in client.put_method.call_args_list] == [False] * 5
+    assert client.delete_method.call_count == 5
+    assert [m["api_key_required"] for m in result["methods"]] == [False] * 5
+
+
+def test_method_with_another_authorization_type_is_replaced():
+    resources = aws_resources(DECLARED)
+    resources[1]["resourceMethods"]["GET"].update(
+        authorizationType="CUSTOM", authorizerId="auth1"
+    )
+    assert resources[1]["path"] == "/items"
+    client = existing_client()
+    client.get_resources.return_value = None
+    client.get_resources.side_effect = [{"items": resources}, {"items": aws_resources(DECLARED)}]
+    client.get_stage.side_effect = [aws_stage(), aws_stage("dep2"), aws_stage("dep2")]
+
+    result = run(FakeModule(), client)
+
+    assert writes(client) == [
+        *replace_calls("res-items", "GET", True),
         call.create_deployment(
             aws_retry=True,
             restApiId=API_ID,
@@ -433,19 +506,36 @@ def test_api_key_required_override_calls_update_method_and_deploys_to_the_stage(
         ),
     ]
     assert result["changed"] is True
-    assert result["stage"]["deployment_id"] == "dep2"
-    assert all(m["api_key_required"] for m in result["methods"])
 
 
-def test_api_key_required_false_overrides_document_security():
-    client = existing_client()
-    client.get_stage.side_effect = [aws_stage(), aws_stage("dep2"), aws_stage("dep2")]
+def test_api_key_required_not_read_back_as_asked_fails_before_deploying():
+    declared_off = all_methods(False)
+    client = existing_client(declared=declared_off, hash_value=expected_hash(declared_off))
+    still_off = aws_resources(declared_off)
+    del still_off[2]["resourceMethods"]["PUT"]  # /items/{id} PUT vanished
+    assert still_off[2]["path"] == "/items/{id}"
+    client.get_resources.return_value = None
+    client.get_resources.side_effect = [
+        {"items": aws_resources(declared_off)},
+        {"items": still_off},
+    ]
 
-    result = run(FakeModule(api_key_required=False), client)
+    with pytest.raises(FailJson) as failure:
+        run(FakeModule(api_key_required=True), client)
 
-    values = [c.kwargs["patchOperations"][0]["value"] for c in client.update_method.call_args_list]
-    assert values == ["false"] * 5
-    assert [m["api_key_required"] for m in result["methods"]] == [False] * 5
+    problems = [
+        "GET /items has apiKeyRequired false, asked for true",
+        "POST /items has apiKeyRequired false, asked for true",
+        "DELETE /items/{id} has apiKeyRequired false, asked for true",
+        "GET /items/{id} has apiKeyRequired false, asked for true",
+        "PUT /items/{id} is missing",
+    ]
+    assert failure.value.args[0] == {
+        "msg": "Methods of REST API items-api read back differently after the update (nothing "
+        "was deployed): " + "; ".join(problems),
+        "errors": problems,
+    }
+    client.create_deployment.assert_not_called()
 
 
 def test_changed_integration_timeout_puts_integration_and_deploys():
@@ -457,6 +547,7 @@ def test_changed_integration_timeout_puts_integration_and_deploys():
 
     run(FakeModule(definition=definition), client)
 
+    # The method itself is unchanged, so it is kept: only its integration is overwritten.
     assert writes(client) == [
         call.put_integration(
             aws_retry=True,
@@ -817,28 +908,121 @@ def test_aws_error_while_listing_is_reported():
     )
 
 
-def test_aws_error_on_update_method_names_the_method():
-    declared_off = {path: {m: False for m in methods} for path, methods in DECLARED.items()}
+def test_aws_error_on_put_method_names_the_method_and_stops():
+    declared_off = all_methods(False)
     client = existing_client(declared=declared_off, hash_value=expected_hash(declared_off))
-    client.update_method.side_effect = client_error("500", "UpdateMethod", "boom")
+    client.put_method.side_effect = client_error("BadRequestException", "PutMethod", "boom")
 
     with pytest.raises(FailJson) as failure:
         run(FakeModule(api_key_required=True), client)
 
-    assert failure.value.args[0]["msg"].startswith(
-        "Failed to update method GET /items of REST API items-api: "
+    assert failure.value.args[0]["msg"] == (
+        "Failed to put method GET /items of REST API items-api: An error occurred "
+        "(BadRequestException) when calling the PutMethod operation: boom"
     )
-    client.create_deployment.assert_not_called()
+    assert writes(client) == [
+        call.delete_method(
+            aws_retry=True, restApiId=API_ID, resourceId="res-items", httpMethod="GET"
+        ),
+        call.put_method(
+            aws_retry=True,
+            restApiId=API_ID,
+            resourceId="res-items",
+            httpMethod="GET",
+            authorizationType="NONE",
+            apiKeyRequired=True,
+        ),
+    ]
 
 
 def test_aws_error_on_tagging_the_api_is_reported():
     client = existing_client(api=aws_api(tags={}))
-    client.tag_resource.side_effect = client_error("404", "TagResource", "Not Found")
+    client.tag_resource.side_effect = client_error("AccessDeniedException", "TagResource", "no")
+    module = FakeModule(tags={"owner": "platform"})
 
     with pytest.raises(FailJson) as failure:
-        run(FakeModule(tags={"owner": "platform"}), client)
+        run(module, client)
 
-    assert failure.value.args[0]["msg"].startswith("Failed to update tags of REST API items-api: ")
+    assert failure.value.args[0]["msg"] == (
+        "Failed to update tags of REST API items-api: An error occurred (AccessDeniedException) "
+        "when calling the TagResource operation: no"
+    )
+    assert module.warnings == []
+
+
+def test_tagging_the_api_not_implemented_warns_and_reports_the_tags_read_back():
+    # moto 5.2.5 routes TagResource only for stages and answers HTTP 404 for a REST API.
+    tags = {"owner": "platform"}
+    client = existing_client(api=aws_api(tags={"stale": "x"}), stage=aws_stage(tags=tags))
+    client.untag_resource.side_effect = client_error("404", "UntagResource", "Not Found")
+    module = FakeModule(tags=tags, diff=True)
+
+    result = run(module, client)
+
+    arn = "arn:aws:apigateway:eu-west-1::/restapis/api123"
+    # The first refused call ends the attempt: the same endpoint would refuse TagResource too.
+    assert writes(client) == [
+        call.untag_resource(aws_retry=True, resourceArn=arn, tagKeys=["stale"])
+    ]
+    assert module.warnings == [
+        "Tags of REST API items-api were not updated: the endpoint does not implement "
+        "UntagResource for this resource (moto lacks it; AWS has it)"
+    ]
+    assert result["changed"] is False
+    assert result["rest_api"]["tags"] == {"stale": "x"}
+    assert result["diff"]["after"]["rest_api"]["tags"] == {"stale": "x"}
+    assert result["stage"]["tags"] == tags
+
+
+def test_tagging_the_api_not_implemented_still_tags_the_stage_and_counts_that():
+    client = existing_client(api=aws_api(tags={}), stage=aws_stage(tags={}))
+    stage_arn = "arn:aws:apigateway:eu-west-1::/restapis/api123/stages/dev"
+
+    def tag(aws_retry, resourceArn, tags):
+        if resourceArn != stage_arn:
+            raise client_error("404", "TagResource", "Not Found")
+
+    client.tag_resource.side_effect = tag
+    client.get_stage.side_effect = [aws_stage(tags={}), aws_stage(tags={"owner": "platform"})]
+    module = FakeModule(tags={"owner": "platform"})
+
+    result = run(module, client)
+
+    assert [c.kwargs["resourceArn"] for c in client.tag_resource.call_args_list] == [
+        "arn:aws:apigateway:eu-west-1::/restapis/api123",
+        stage_arn,
+    ]
+    assert len(module.warnings) == 1
+    assert module.warnings[0].startswith("Tags of REST API items-api were not updated: ")
+    assert result["changed"] is True
+    assert result["rest_api"]["tags"] == {}
+    assert result["stage"]["tags"] == {"owner": "platform"}
+
+
+def test_apply_tags_reports_a_partial_update_and_counts_it():
+    module = FakeModule()
+    client = make_client()
+    client.tag_resource.side_effect = client_error("404", "TagResource", "Not Found")
+
+    written = apigateway.apply_tags(
+        module, client, "arn:x", {"old": "1"}, {"new": "2"}, True, "usage plan p"
+    )
+
+    assert written is True  # UntagResource went through
+    assert module.warnings == [
+        "Tags of usage plan p were only partly updated: the endpoint does not implement "
+        "TagResource for this resource (moto lacks it; AWS has it)"
+    ]
+
+
+def test_apply_tags_check_mode_writes_nothing():
+    module = FakeModule(check_mode=True)
+    client = make_client()
+
+    assert apigateway.apply_tags(module, client, "arn:x", {}, {"a": "1"}, True, "x") is True
+    unchanged = apigateway.apply_tags(module, client, "arn:x", {"a": "1"}, {"a": "1"}, True, "x")
+    assert unchanged is False
+    assert client.mock_calls == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,6 +49,14 @@ def exits(monkeypatch):
     monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
 
 
+@pytest.fixture(autouse=True)
+def warnings(monkeypatch):
+    """The warnings the module adds during a test, in order."""
+    seen = []
+    monkeypatch.setattr(AnsibleModule, "warn", lambda self, warning, **kwargs: seen.append(warning))
+    return seen
+
+
 def plan(plan_id="p1", name=NAME, **overrides):
     item = {
         "id": plan_id,
@@ -409,10 +417,64 @@ def test_tags_are_set_and_purged_on_the_plan_arn():
     outcome, result = run(args(tags={"owner": "web"}), client)
 
     assert outcome == "exit"
+    assert result["changed"] is True
     assert writes(client) == [
-        call.tag_resource(resourceArn=ARN, tags={"owner": "web"}, aws_retry=True),
+        # aws: tags belong to AWS and the lookup tags identify the plan: neither is purged.
         call.untag_resource(resourceArn=ARN, tagKeys=["stale"], aws_retry=True),
+        call.tag_resource(resourceArn=ARN, tags={"owner": "web"}, aws_retry=True),
     ]
+
+
+def test_tagging_not_implemented_warns_and_is_no_change(warnings):
+    # moto 5.2.5 routes UntagResource only for stages and answers a bare HTTP 404 for a plan.
+    client = make_client([plan(tags={**LOOKUP, "stale": "x"})])
+    client.untag_resource.side_effect = client_error("404", "UntagResource")
+    client.get_usage_plan.return_value = plan(tags={**LOOKUP, "stale": "x"})
+
+    outcome, result = run(args(tags={}), client, diff=True)
+
+    assert (outcome, result["changed"]) == ("exit", False)
+    # The first refused call ends the attempt: the same endpoint would refuse TagResource too.
+    assert writes(client) == [
+        call.untag_resource(resourceArn=ARN, tagKeys=["stale"], aws_retry=True)
+    ]
+    assert warnings == [
+        f"Tags of usage plan {NAME} were not updated: the endpoint does not implement "
+        "UntagResource for this resource (moto lacks it; AWS has it)"
+    ]
+    # The tags read back, not the desired ones.
+    client.get_usage_plan.assert_called_once_with(usagePlanId="p1", aws_retry=True)
+    assert result["usage_plan"]["tags"] == {**LOOKUP, "stale": "x"}
+    assert result["diff"]["after"]["tags"] == {**LOOKUP, "stale": "x"}
+    assert result["patch_operations"] == []
+
+
+def test_tagging_not_implemented_alongside_another_update_is_still_a_change(warnings):
+    client = make_client([plan()])
+    client.tag_resource.side_effect = client_error("404", "TagResource")
+    client.get_usage_plan.return_value = plan(description="New")
+
+    outcome, result = run(args(description="New", tags={"owner": "web"}), client)
+
+    assert (outcome, result["changed"]) == ("exit", True)
+    assert [c[0] for c in writes(client)] == ["update_usage_plan", "tag_resource"]
+    assert len(warnings) == 1
+    assert result["usage_plan"]["description"] == "New"
+    assert result["usage_plan"]["tags"] == LOOKUP
+
+
+def test_other_tagging_error_fails(warnings):
+    client = make_client([plan()])
+    client.tag_resource.side_effect = client_error("AccessDeniedException", "TagResource")
+
+    outcome, result = run(args(tags={"owner": "web"}), client)
+
+    assert outcome == "fail"
+    assert result["msg"] == (
+        f"Failed to update tags of usage plan {NAME}: An error occurred (AccessDeniedException) "
+        "when calling the TagResource operation: refused"
+    )
+    assert warnings == []
 
 
 def test_check_mode_update_predicts_without_writing():
@@ -661,7 +723,7 @@ def test_other_stage_lookup_error_is_reported_as_aws_error():
 def test_main_builds_the_client_with_the_api_gateway_retry():
     client = make_client([plan()])
     with patch_module_args(args()):
-        with patch.object(apigw_usage_plan.AnsibleAWSModule, "client", return_value=client) as m:
+        with patch.object(apigw_usage_plan.AWSModule, "client", return_value=client) as m:
             with pytest.raises(Exited):
                 apigw_usage_plan.main()
     m.assert_called_once_with("apigateway", retry_decorator=apigw_usage_plan.APIGATEWAY_RETRY)

@@ -58,15 +58,24 @@ def run(stub, args, check_mode=False, diff=False):
         assert service == "lambda"
         return RetryingBotoClientWrapper(stub.client, retry_decorator)
 
+    warnings = []
+
+    def warn(self, warning, **kwargs):
+        warnings.append(warning)
+
     def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs)
+        # ansible-core adds the warnings given to AnsibleModule.warn to the result.
+        raise ModuleExit({**kwargs, **({"warnings": warnings} if warnings else {})})
 
     def fail_json(self, msg, **kwargs):
-        raise ModuleExit({**kwargs, "msg": msg, "failed": True})
+        raise ModuleExit(
+            {**kwargs, **({"warnings": warnings} if warnings else {}), "msg": msg, "failed": True}
+        )
 
     with ExitStack() as stack:
         stack.enter_context(patch_module_args(module_args))
         stack.enter_context(mock.patch.object(AnsibleAWSModule, "client", fake_client))
+        stack.enter_context(mock.patch.object(basic.AnsibleModule, "warn", warn))
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", exit_json))
         stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", fail_json))
         try:

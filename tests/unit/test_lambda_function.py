@@ -813,7 +813,7 @@ def test_main_builds_the_client_with_conflict_retries(package, capsys):
     path, data = package
     client = make_client([found(configuration(data))])
     with patch_module_args(dict(params(path), region="eu-west-1")):
-        factory = patch.object(lambda_function.AnsibleAWSModule, "client", return_value=client)
+        factory = patch.object(lambda_function.AWSModule, "client", return_value=client)
         with factory as client_factory:
             with pytest.raises(SystemExit):
                 lambda_function.main()
