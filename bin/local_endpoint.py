@@ -31,15 +31,17 @@ def _url(port):
 
 def probe(port):
     """'moto' if a moto server answers on the port, 'other' if something else, None if free."""
+    # /moto-api/config answers with moto's settings as JSON whatever the server holds
+    # (data.json fails once some resources exist).
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(f"{_url(port)}/moto-api/data.json", timeout=2) as reply:
-            json.load(reply)
-            return "moto"
+        with opener.open(f"{_url(port)}/moto-api/config", timeout=2) as reply:
+            return "moto" if "lambda" in json.load(reply) else "other"
     except urllib.error.HTTPError:
         return "other"
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None
-    except ValueError:
+    except (ValueError, TypeError):
         return "other"
 
 
