@@ -1,10 +1,11 @@
 """Start, reuse or stop the local AWS endpoint: a moto server on 127.0.0.1.
 
-Usage: local_endpoint.py start|stop|status [--port PORT]
+Usage: local_endpoint.py start|stop|status [--port PORT] [--all]
 
-`start` prints the endpoint URL on stdout. A moto server already answering on the port is
-reused; anything else on the port is an error. The server started here keeps running in
-the background (its log and pid are in .state/) until `stop`.
+The port is --port, else MOTO_PORT, else 5000. `start` prints the endpoint URL on stdout. A
+moto server already answering on the port is reused; anything else on the port is an
+error. The server started here keeps running in the background (its log and pid are in
+.state/) until `stop`; `stop --all` stops every server started from this checkout.
 """
 
 import argparse
@@ -108,10 +109,26 @@ def stop(port):
     return 0
 
 
+def stop_all():
+    names = os.listdir(STATE_DIR) if os.path.isdir(STATE_DIR) else []
+    ports = sorted(
+        int(name[len("moto-"):-len(".pid")])
+        for name in names
+        if name.startswith("moto-") and name.endswith(".pid")
+    )
+    if not ports:
+        print("local endpoint: no server started here is running", file=sys.stderr)
+    for port in ports:
+        stop(port)
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["start", "stop", "status"])
     parser.add_argument("--port", type=int, default=int(os.environ.get("MOTO_PORT", DEFAULT_PORT)))
+    parser.add_argument("--all", action="store_true",
+                        help="with stop: every server started from this checkout")
     args = parser.parse_args(argv)
     if args.action == "start":
         code = start(args.port)
@@ -119,7 +136,7 @@ def main(argv=None):
             print(_url(args.port))
         return code
     if args.action == "stop":
-        return stop(args.port)
+        return stop_all() if args.all else stop(args.port)
     state = probe(args.port)
     print({"moto": "moto server running", "other": "port used by another program"}.get(
         state, "not running") + f" on {_url(args.port)}")

@@ -145,8 +145,11 @@ extends_documentation_fragment:
   - amazon.aws.boto3
 attributes:
   check_mode:
+    description: Reads only and reports the predicted API, methods and stage; ids of what
+      would be created are null.
     support: full
   diff_mode:
+    description: Returns the normalised model, stage settings and tags before and after.
     support: full
 notes:
   - O(tags) and O(purge_tags) apply to the REST API and to the stage alike.

@@ -102,6 +102,17 @@ def test_deploy_command_reuses_the_server_and_changes_nothing(dev_deployed):
     assert _changed(second.stdout) == {"items-api-dev": 0}
 
 
+def test_deploy_command_with_a_local_endpoint_needs_no_credentials(dev_deployed, tmp_path):
+    # given only AWS_ENDPOINT_URL, pointing at the running local server
+    _, _, endpoint = dev_deployed
+    env = _clean_env(tmp_path, AWS_ENDPOINT_URL=endpoint)
+    # when dev is deployed again through it
+    completed = _run([str(ROOT / "bin" / "deploy"), "dev"], env)
+    # then the test credentials were used and nothing changed
+    assert f"deploy: dev -> endpoint {endpoint} (AWS_ENDPOINT_URL)" in completed.stderr
+    assert _changed(completed.stdout) == {"items-api-dev": 0}
+
+
 def test_prod_with_the_endpoint_variable_is_idempotent_and_previews_no_change(
     dev_deployed, tmp_path
 ):
