@@ -22,6 +22,22 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import ArgumentValueError
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.serverless.rest_api.plugins.module_utils.lambda_environment import (
+    ENV_KEY_RE,
+    MAX_ENV_BYTES,
+    RESERVED_ENV_KEYS,
+    environment_size,
+    environment_value_text,
+)
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import ABSENT
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import (
+    check_definition,
+)
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import place
+from ansible_collections.serverless.rest_api.plugins.plugin_utils.definition_file import (
+    DefinitionFile,
+)
+
 try:
     # ansible-core 2.19+ tags loaded values with the file and line they came from.
     from ansible._internal._datatag._tags import Origin
@@ -73,7 +89,7 @@ ALLOWED = {
     "lambda_function_name": "1 to 64 characters of letters, digits, _ and -",
     "apigateway_lambda_function_name": "1 to 64 characters of letters, digits, _ and -",
     "lambda_description": "a string of at most 256 characters",
-    "lambda_runtime": "a Lambda Python runtime such as python3.12 (the function code is Python)",
+    "lambda_build_dir": "a folder the deploy can write to, or one it can create",
     "lambda_handler": (
         "module path and function name without spaces, at most 128 characters, such as "
         "items_api.handler.handle"
@@ -88,6 +104,12 @@ ALLOWED = {
     "lambda_source_dir": "an existing folder with the function code",
     "lambda_tags": "a mapping of tag keys to string values",
     "apigateway_definition_file": "an OpenAPI 3.0 file (YAML or JSON) with a paths mapping",
+    "apigateway_api_name": (
+        "1 to 89 letters, digits, _ and - (the Lambda permission's statement id "
+        "apigateway-<name> takes at most 100 of them)"
+    ),
+    "apigateway_api_key_name": "1 to 1024 characters (API Gateway's limit for API key names)",
+    "apigateway_usage_plan_name": "a name of 1 character or more",
     "apigateway_stage_name": "1 to 128 characters of letters, digits, _ and -",
     "apigateway_throttle_rate_limit": "a number, 0 or more (requests per second)",
     "apigateway_throttle_burst_limit": "a whole number, 0 or more (requests)",
@@ -119,7 +141,12 @@ NAME_RULES = {
         "not a valid Lambda function name",
     ),
     "lambda_role_name": (r"[A-Za-z0-9+=,.@_-]{1,64}", "not a valid IAM role name"),
-    "lambda_runtime": (r"python3\.[0-9]+", "not a Python runtime"),
+    "apigateway_api_name": (
+        r"[A-Za-z0-9_-]{1,89}",
+        "not usable in the Lambda permission's statement id apigateway-<name>",
+    ),
+    "apigateway_api_key_name": (r"(?s).{1,1024}", "not a valid API key name"),
+    "apigateway_usage_plan_name": (r"(?s).+", "not a valid usage plan name"),
     "lambda_handler": (r"\S{1,128}", "not a valid handler"),
     "lambda_description": (r"(?s).{0,256}", "longer than the 256 characters Lambda allows"),
     "apigateway_stage_name": (r"[A-Za-z0-9_-]{1,128}", "not a valid API Gateway stage name"),
@@ -155,6 +182,11 @@ KMS_KEY_RE = re.compile(
 )
 KMS_KEY_SETTINGS = ["table_sse.kms_key", "lambda_kms_key"]
 
+# Python runtimes Lambda still creates functions with (the Lambda Developer Guide's
+# "Building Lambda functions with Python"; python3.10 is blocked for new functions from
+# Nov 30, 2026). The function code needs 3.10 or newer.
+LAMBDA_PYTHON_RUNTIMES = ["python3.10", "python3.11", "python3.12", "python3.13", "python3.14"]
+
 TAG_SETTINGS = {
     "deploy_tags": "every resource",
     "table_tags": "the table",
@@ -162,28 +194,15 @@ TAG_SETTINGS = {
     "apigateway_tags": "the API, its stage, key and usage plan",
 }
 MAX_TAGS = 50
+# Tags deploy_tags puts on every resource. The API Gateway modules find the API, its key and
+# usage plan by name plus project and environment, so those two must equal the settings they
+# come from, and no role's own tags may change any of the three.
+DEPLOY_TAG_SOURCES = {"project": "deploy_project", "environment": "deploy_environment"}
+DEPLOY_ONLY_TAGS = ["project", "environment", "managed_by"]
 TAG_PUNCTUATION = set(" _.:/=+-@")
 
-# Lambda's own variables, which a function's configuration may not set.
-RESERVED_ENVIRONMENT = {
-    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
-    "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN", "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
-}
 # Variables the lambda role sets from its own settings.
 ROLE_ENVIRONMENT = {"TABLE_NAME": "lambda_table_name", "LOG_LEVEL": "lambda_log_level"}
-ENVIRONMENT_NAME_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9_]+")
-
-# OpenAPI operation keys API Gateway turns into methods, and path-item keys that are no method.
-OPERATION_KEYS = ["get", "post", "put", "patch", "delete", "head", "options"]
-ANY_METHOD_KEY = "x-amazon-apigateway-any-method"
-PATH_ITEM_FIELDS = {"summary", "description", "parameters", "servers", "$ref"}
-METHODS_ALLOWED = (
-    "the operation keys get, post, put, patch, delete, head, options and "
-    f"{ANY_METHOD_KEY} (methods GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS and ANY)"
-)
 
 SET_FACT_ACTIONS = ("set_fact", "ansible.builtin.set_fact", "ansible.legacy.set_fact")
 
@@ -465,7 +484,7 @@ class SettingsCheck:
             value = value.get(part, MISSING)
         return MISSING if holds_invalid(value) else value
 
-    def check_rules(self, loader):
+    def check_rules(self):
         self.check_names()
         self.check_ranges()
         self.check_lambda()
@@ -474,12 +493,13 @@ class SettingsCheck:
         self.check_throttling()
         self.check_tags()
         self.check_environment()
-        self.check_definition(loader)
+        self.check_definition()
 
     def check_names(self):
         for name, (pattern, problem) in NAME_RULES.items():
             if self.ok(name) and not re.fullmatch(pattern, str(self.values[name])):
-                self.report(name, problem, self.values[name])
+                empty = self.values[name] == ""
+                self.report(name, "is empty" if empty else problem, self.values[name])
 
     def check_ranges(self):
         for path, (low, high) in RANGES.items():
@@ -515,6 +535,20 @@ class SettingsCheck:
             source = self.values["lambda_source_dir"]
             if not os.path.isdir(source):
                 self.report("lambda_source_dir", "no such folder", source)
+        if self.ok("lambda_build_dir"):
+            build = self.values["lambda_build_dir"]
+            problem = folder_write_problem(build)
+            if problem:
+                self.report("lambda_build_dir", problem, None, shown=show(display_path(build)))
+        if self.ok("lambda_runtime") and self.values["lambda_runtime"] not in (
+            LAMBDA_PYTHON_RUNTIMES
+        ):
+            self.report(
+                "lambda_runtime",
+                "not a Python runtime Lambda creates new functions with",
+                self.values["lambda_runtime"],
+                allowed=f"one of {', '.join(LAMBDA_PYTHON_RUNTIMES)}",
+            )
 
     def check_table(self):
         if self.ok("table_billing_mode"):
@@ -598,6 +632,7 @@ class SettingsCheck:
         for name in TAG_SETTINGS:
             if self.ok(name):
                 self.check_tag_mapping(name, self.values[name])
+        self.check_deploy_only_tags()
         if not self.ok("deploy_tags"):
             return
         common = {str(key) for key in self.values["deploy_tags"]}
@@ -626,7 +661,10 @@ class SettingsCheck:
     def check_tag_mapping(self, name, tags):
         for key, value in tags.items():
             key_text = str(key)
-            if not 1 <= len(key_text) <= 128:
+            if not isinstance(key, str):
+                self.report(name, f"tag keys are strings, not {kind_of(key)}", key,
+                            allowed=f"a string of 1 to 128 characters; quote it: {quoted(key)}")
+            elif not 1 <= len(key_text) <= 128:
                 self.report(name, f"tag key of {len(key_text)} characters", key_text,
                             allowed="tag keys of 1 to 128 characters")
             elif key_text.lower().startswith("aws:"):
@@ -636,28 +674,74 @@ class SettingsCheck:
                 self.report(name, "tag key has characters AWS does not allow in tags",
                             key_text, allowed="letters, digits, spaces and _ . : / = + - @")
             path = f"{name}.{key_text}"
-            if value is None or isinstance(value, (dict, list, tuple)):
+            if not isinstance(value, str):
+                allowed = "a string of 0 to 256 characters"
+                if value is not None and not isinstance(value, (dict, list, tuple)):
+                    allowed = f"{allowed}; quote it: {quoted(value)}"
                 self.report(path, f"tag values are strings, not {kind_of(value)}", value,
+                            allowed=allowed)
+            elif len(value) > 256:
+                self.report(path, f"tag value of {len(value)} characters", value,
                             allowed="a string of 0 to 256 characters")
-                continue
-            value_text = str(value)
-            if len(value_text) > 256:
-                self.report(path, f"tag value of {len(value_text)} characters", value,
-                            allowed="a string of 0 to 256 characters")
-            elif not tag_text_ok(value_text):
+            elif not tag_text_ok(value):
                 self.report(path, "tag value has characters AWS does not allow in tags", value,
                             allowed="letters, digits, spaces and _ . : / = + - @")
+
+    def check_deploy_only_tags(self):
+        """deploy_tags names the project and environment; no role's tags change them."""
+        if self.ok("deploy_tags"):
+            tags = self.values["deploy_tags"]
+            for tag, setting in DEPLOY_TAG_SOURCES.items():
+                if not self.ok(setting):
+                    continue
+                expected = self.values[setting]
+                template = f'{tag}: "{{{{ {setting} }}}}"'
+                if tag not in tags:
+                    self.report(
+                        "deploy_tags",
+                        f"has no {tag} tag; every resource carries it, and the API, its key "
+                        "and usage plan are found by it",
+                        None,
+                        shown=f"the tags {', '.join(str(key) for key in tags) or '(none)'}",
+                        allowed=f"{template} among the tags (now {show(expected)})",
+                    )
+                elif isinstance(tags[tag], str) and tags[tag] != expected:
+                    self.report(
+                        f"deploy_tags.{tag}",
+                        f"differs from {setting} ({show(expected)}), the {tag} the API, its key "
+                        "and usage plan are found by",
+                        tags[tag],
+                        allowed=f"the value of {setting}, e.g. {template}",
+                    )
+        for name in TAG_SETTINGS:
+            if name == "deploy_tags" or not self.ok(name):
+                continue
+            for tag in DEPLOY_ONLY_TAGS:
+                if tag in self.values[name]:
+                    self.report(
+                        f"{name}.{tag}",
+                        "a tag deploy_tags sets on every resource; a role's tags may not set it",
+                        self.values[name][tag],
+                        allowed=(
+                            "tags other than project, environment and managed_by (those come "
+                            "from deploy_tags)"
+                        ),
+                    )
 
     def check_environment(self):
         if not self.ok("lambda_environment"):
             return
+        variables = {}  # as the function gets them: the role's own ones, then these
+        for key, setting in ROLE_ENVIRONMENT.items():
+            if self.ok(setting) and environment_value_text(self.values[setting]) is not None:
+                variables[key] = environment_value_text(self.values[setting])
         for key, value in self.values["lambda_environment"].items():
             key_text = str(key)
-            if not ENVIRONMENT_NAME_RE.fullmatch(key_text):
+            if not ENV_KEY_RE.fullmatch(key_text):
                 self.report("lambda_environment", "not a valid environment variable name",
                             None, shown=show(key_text),
                             allowed="a letter, then letters, digits and _ (2 characters or more)")
-            elif key_text in RESERVED_ENVIRONMENT:
+            elif key_text in RESERVED_ENV_KEYS:
                 self.report("lambda_environment", "a variable the Lambda runtime reserves",
                             None, shown=show(key_text),
                             allowed="names the runtime does not set itself")
@@ -666,45 +750,67 @@ class SettingsCheck:
                             f"a variable the lambda role sets from {ROLE_ENVIRONMENT[key_text]}",
                             None, shown=show(key_text),
                             allowed=f"{ROLE_ENVIRONMENT[key_text]} to change it")
-            if value is None or isinstance(value, (dict, list, tuple)):
+            text = environment_value_text(value)
+            if text is None:
+                hint = ' (quote it, e.g. "true")' if isinstance(value, bool) else ""
                 self.report(f"lambda_environment.{key_text}",
                             f"environment values are strings, not {kind_of(value)}", value,
-                            allowed="a string")
+                            allowed=f"a string{hint}; numbers are sent as their text")
+            else:
+                variables[key_text] = text
+        size = environment_size(variables)
+        if size > MAX_ENV_BYTES:
+            self.report(
+                "lambda_environment",
+                f"the function's variables (TABLE_NAME and LOG_LEVEL included) take {size} "
+                "bytes as Lambda measures them, one compact JSON object",
+                None,
+                shown=f"{len(variables)} variables of {size} bytes",
+                allowed=f"at most {MAX_ENV_BYTES} bytes (4 KB) in total",
+            )
 
-    def check_definition(self, loader):
-        if not self.ok("apigateway_definition_file"):
-            return
-        path = self.values["apigateway_definition_file"]
+    def check_definition(self):
+        """The OpenAPI file, by the rules the apigw_rest_api module applies to it."""
         name = "apigateway_definition_file"
+        if not self.ok(name):
+            return
+        path = self.values[name]
         if not os.path.isfile(path):
             self.report(name, "no such file", path)
             return
+        shown = display_path(path)
         try:
-            document = loader.load_from_file(path, cache="none", trusted_as_template=False)
-        except AnsibleError:
-            self.report(name, "cannot be read as YAML or JSON", path)
+            source = DefinitionFile.read(path)
+        except (OSError, UnicodeDecodeError) as e:
+            self.report(name, f"cannot be read ({e})", path)
             return
-        paths = document.get("paths") if isinstance(document, dict) else None
-        if not isinstance(paths, dict):
-            self.report(name, "has no paths mapping", path)
+        if source.error:
+            self.report(name, f"cannot be read as YAML or JSON ({source.error})", path)
             return
-        shown_file = display_path(path)
-        for route, item in paths.items():
-            if not isinstance(item, dict):
-                continue  # the apigw_rest_api module reports malformed path items
-            for key, operation in item.items():
-                key_text = str(key)
-                if key_text in PATH_ITEM_FIELDS or key_text in OPERATION_KEYS:
-                    continue
-                if key_text == ANY_METHOD_KEY or key_text.startswith("x-"):
-                    continue
-                self.report(
-                    name,
-                    f"path {route} in {shown_file} has an HTTP method API Gateway does not know",
-                    key_text,
-                    allowed=METHODS_ALLOWED,
-                    origin=origin_text(operation) or origin_text(item) or shown_file,
-                )
+        for duplicate in source.duplicates:
+            self.report(
+                name,
+                f"{place(duplicate.keys)} in {shown} declares {show(duplicate.key)} twice (lines "
+                f"{duplicate.first_line} and {duplicate.second_line})",
+                duplicate.key,
+                allowed="each key once in a mapping (YAML keeps only the last one)",
+                origin=f"{shown}:{duplicate.second_line}",
+            )
+        if not isinstance(source.document, dict):
+            self.report(name, f"{shown} is {kind_of(source.document)}, not an OpenAPI document",
+                        path, allowed="an OpenAPI 3.0 document: a mapping with openapi and paths")
+            return
+        # The apigateway role always passes the function's ARN, so integrations need no uri.
+        _, issues = check_definition(source.document, lambda_arn_set=True)
+        for issue in issues:
+            line = source.line(issue.at)
+            self.report(
+                name,
+                f"{issue.place()} in {shown} {issue.problem}",
+                MISSING if issue.given is ABSENT else issue.given,
+                allowed=issue.allowed,
+                origin=f"{shown}:{line}" if line else shown,
+            )
 
     # Unknown settings
 
@@ -816,6 +922,31 @@ def created_by_tasks(data):
     return names
 
 
+def quoted(value):
+    """A scalar as a quoted YAML string, e.g. 5 -> "5" and true -> "true"."""
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return json.dumps(text)
+
+
+def folder_write_problem(path):
+    """Why the deploy could not write into folder path (creating it if missing), or None."""
+    path = os.path.abspath(path)
+    if os.path.exists(path):
+        if not os.path.isdir(path):
+            return "exists and is not a folder"
+        if not os.access(path, os.W_OK | os.X_OK):
+            return "is a folder this user cannot write to"
+        return None
+    parent = os.path.dirname(path)
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        return f"cannot be created: {display_path(parent)} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be created: this user cannot write to {display_path(parent)}"
+    return None
+
+
 def tag_text_ok(text):
     return all(char.isalnum() or char in TAG_PUNCTUATION for char in text)
 
@@ -861,7 +992,7 @@ class ActionModule(ActionBase):
                 raw = variables.get(name, spec.get("default", MISSING))
                 check.raw[name] = raw
                 check.check_declared(name, spec, self._render(check, templar, name, spec, raw))
-        check.check_rules(self._loader)
+        check.check_rules()
         check.check_unknown(task_vars, prefixes, known, not_settings)
 
         errors, warnings = check.lines()

@@ -360,37 +360,18 @@ from ansible_collections.serverless.rest_api.plugins.module_utils.common import 
     matching_named_items,
 )
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import string_tags
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import (
+    DEFAULT_TIMEOUT_MS,
+)
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import check_definition
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import kind
+from ansible_collections.serverless.rest_api.plugins.module_utils.openapi import show
 
-ANY_METHOD_KEY = "x-amazon-apigateway-any-method"
-INTEGRATION_KEY = "x-amazon-apigateway-integration"
-OPERATION_KEYS = ["get", "put", "post", "delete", "options", "head", "patch", ANY_METHOD_KEY]
-# Path item fields of OpenAPI 3.0 that carry no API Gateway configuration.
-IGNORED_PATH_ITEM_KEYS = {"summary", "description", "parameters", "servers"}
-INTEGRATION_FIELDS = ["type", "httpMethod", "uri", "timeoutInMillis"]
-DEFAULT_TIMEOUT_MS = 29000
-MIN_TIMEOUT_MS = 50
 HASH_PREFIX = "config-sha256:"
 THROTTLE_KEY = "*/*"
 # Method fields set by PutMethod: a difference in any of them replaces the method.
 METHOD_SETTINGS = ("api_key_required", "authorization_type")
 
-PATHS_SHAPE = (
-    '{"/items": {"get": {"x-amazon-apigateway-integration": '
-    '{"type": "aws_proxy", "httpMethod": "POST"}}}}'
-)
-PATH_ITEM_SHAPE = '{"get": {"x-amazon-apigateway-integration": {...}}}'
-OPERATION_SHAPE = '{"x-amazon-apigateway-integration": {"type": "aws_proxy", "httpMethod": "POST"}}'
-SECURITY_SHAPE = '[{"api_key": []}]'
-API_KEY_SCHEME = "type apiKey, in header, name x-api-key"
-LAMBDA_URI_SHAPE = (
-    "arn:<partition>:apigateway:<region>:lambda:path/2015-03-31/functions/<function arn>"
-    "/invocations"
-)
-
-OPENAPI_VERSION_RE = re.compile(r"3\.0(\.\d+)?")
-LITERAL_SEGMENT_RE = re.compile(r"[A-Za-z0-9._-]+")
-VARIABLE_SEGMENT_RE = re.compile(r"\{[A-Za-z0-9._-]+\}")
-GREEDY_SEGMENT_RE = re.compile(r"\{[A-Za-z0-9._-]+\+\}")
 STAGE_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 STAGE_VARIABLE_NAME_RE = re.compile(r"[A-Za-z0-9_]{1,64}")
 STAGE_VARIABLE_VALUE_RE = re.compile(r"[A-Za-z0-9\-._~:/?#&=,]{1,512}")
@@ -398,32 +379,7 @@ LAMBDA_ARN_RE = re.compile(
     r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}"
     r"(:(\$LATEST|[A-Za-z0-9_-]{1,128}))?"
 )
-LAMBDA_URI_RE = re.compile(
-    r"arn:aws[a-z-]*:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/\S+/invocations"
-)
 HASH_RE = re.compile(re.escape(HASH_PREFIX) + r"([0-9a-f]{64})")
-
-_KINDS = {
-    dict: "a mapping",
-    list: "a list",
-    str: "a string",
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    type(None): "null",
-}
-
-
-def _show(value):
-    """A value as it appears in an error message (JSON where possible)."""
-    try:
-        return json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError):
-        return repr(value)
-
-
-def _kind(value):
-    return _KINDS.get(type(value), type(value).__name__)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,297 +387,14 @@ def _kind(value):
 # ---------------------------------------------------------------------------------------------
 
 
-def _check_path(path, problems):
-    """Segments of a declared path, or None (with a problem recorded) when it is invalid."""
-    where = f"definition.paths.{path}"
-    if not isinstance(path, str) or not path.startswith("/"):
-        problems.append(
-            f'{where}: invalid path {_show(path)}; allowed: a path starting with "/", '
-            "e.g. /items/{id}"
-        )
-        return None
-    if path == "/":
-        return []
-    segments = path[1:].split("/")
-    valid = True
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if LITERAL_SEGMENT_RE.fullmatch(segment) or VARIABLE_SEGMENT_RE.fullmatch(segment):
-            continue
-        if GREEDY_SEGMENT_RE.fullmatch(segment) and last:
-            continue
-        problems.append(
-            f"{where}: invalid path segment {_show(segment)}; allowed: a literal of "
-            "[A-Za-z0-9._-]+, {name} or a final {name+}"
-        )
-        valid = False
-    return segments if valid else None
-
-
-def _security_schemes(definition, problems):
-    components = definition.get("components")
-    if components is None:
-        return {}
-    if not isinstance(components, dict):
-        problems.append(f"definition.components: expected a mapping; got {_kind(components)}")
-        return {}
-    schemes = components.get("securitySchemes")
-    if schemes is None:
-        return {}
-    if not isinstance(schemes, dict):
-        problems.append(
-            "definition.components.securitySchemes: expected a mapping of scheme name to scheme, "
-            f'e.g. {{"api_key": {{"type": "apiKey", "in": "header", "name": "x-api-key"}}}}; '
-            f"got {_kind(schemes)}"
-        )
-        return {}
-    return schemes
-
-
-def _is_api_key_scheme(scheme):
-    return (
-        isinstance(scheme, dict)
-        and scheme.get("type") == "apiKey"
-        and scheme.get("in") == "header"
-        and str(scheme.get("name", "")).lower() == "x-api-key"
-    )
-
-
-def _requires_api_key(security, where, schemes, problems, reported):
-    """Whether a security requirement list asks for the API key; None when it is invalid."""
-    if not isinstance(security, list):
-        problems.append(
-            f"{where}: expected a list of security requirements, e.g. {SECURITY_SHAPE}; "
-            f"got {_kind(security)}"
-        )
-        return None
-    flags = []
-    valid = True
-    for index, requirement in enumerate(security):
-        item = f"{where}[{index}]"
-        if not isinstance(requirement, dict):
-            problems.append(
-                f"{item}: expected a mapping of scheme name to scopes, e.g. "
-                f'{{"api_key": []}}; got {_kind(requirement)}'
-            )
-            valid = False
-            continue
-        for scheme_name, scopes in requirement.items():
-            if scheme_name not in schemes:
-                defined = ", ".join(sorted(str(k) for k in schemes)) or "none"
-                problems.append(
-                    f"{item}: unknown security scheme {_show(scheme_name)}; defined in "
-                    f"components.securitySchemes: {defined}"
-                )
-                valid = False
-            elif not _is_api_key_scheme(schemes[scheme_name]):
-                if scheme_name not in reported:
-                    reported.add(scheme_name)
-                    problems.append(
-                        f"definition.components.securitySchemes.{scheme_name}: unsupported "
-                        f"security scheme {_show(schemes[scheme_name])}; allowed: {API_KEY_SCHEME}"
-                    )
-                valid = False
-            if scopes not in (None, []):
-                problems.append(
-                    f"{item}.{scheme_name}: unsupported scopes {_show(scopes)}; allowed: [] "
-                    "(API keys have no scopes)"
-                )
-                valid = False
-        flags.append(bool(requirement))
-    if flags and any(flags) and not all(flags):
-        problems.append(
-            f"{where}: mixes an empty requirement {{}} with API key requirements; allowed: "
-            "either the key is required or not (API Gateway cannot make an API key optional)"
-        )
-        valid = False
-    if not valid:
-        return None
-    return bool(flags) and all(flags)
-
-
-def _check_integration(integration, where, lambda_arn_set, problems):
-    """(uri or None, timeout) of a valid integration, or None when it is invalid."""
-    where = f"{where}.{INTEGRATION_KEY}"
-    if not isinstance(integration, dict):
-        problems.append(
-            f'{where}: expected a mapping, e.g. {{"type": "aws_proxy", "httpMethod": "POST"}}; '
-            f"got {_kind(integration)}"
-        )
-        return None
-    valid = True
-    for key in integration:
-        if key not in INTEGRATION_FIELDS:
-            problems.append(
-                f"{where}: unsupported key {_show(key)}; allowed: {', '.join(INTEGRATION_FIELDS)}"
-            )
-            valid = False
-    integration_type = integration.get("type")
-    if not isinstance(integration_type, str) or integration_type.lower() != "aws_proxy":
-        problems.append(
-            f"{where}.type: unsupported value {_show(integration_type)}; allowed: aws_proxy"
-        )
-        valid = False
-    http_method = integration.get("httpMethod")
-    if not isinstance(http_method, str) or http_method.upper() != "POST":
-        problems.append(
-            f"{where}.httpMethod: unsupported value {_show(http_method)}; allowed: POST "
-            "(API Gateway always invokes Lambda proxy integrations with POST)"
-        )
-        valid = False
-    uri = integration.get("uri")
-    if uri is None:
-        if not lambda_arn_set:
-            problems.append(
-                f"{where}.uri: missing and integration_lambda_arn is not set; allowed: "
-                f"a uri {LAMBDA_URI_SHAPE}, or set integration_lambda_arn"
-            )
-            valid = False
-    elif not isinstance(uri, str) or not LAMBDA_URI_RE.fullmatch(uri):
-        problems.append(f"{where}.uri: unsupported value {_show(uri)}; allowed: {LAMBDA_URI_SHAPE}")
-        valid = False
-    timeout = integration.get("timeoutInMillis", DEFAULT_TIMEOUT_MS)
-    if (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int)
-        or not MIN_TIMEOUT_MS <= timeout <= DEFAULT_TIMEOUT_MS
-    ):
-        problems.append(
-            f"{where}.timeoutInMillis: unsupported value {_show(timeout)}; allowed: an integer "
-            f"from {MIN_TIMEOUT_MS} to {DEFAULT_TIMEOUT_MS}"
-        )
-        valid = False
-    return (uri, timeout) if valid else None
-
-
-def _check_operation(operation, where, context, problems):
-    """The parsed operation (dict) or None when it is invalid."""
-    if not isinstance(operation, dict):
-        problems.append(
-            f"{where}: expected a mapping, e.g. {OPERATION_SHAPE}; got {_kind(operation)}"
-        )
-        return None
-    valid = True
-    for key in operation:
-        extension = isinstance(key, str) and key.startswith("x-amazon-apigateway-")
-        if extension and key != INTEGRATION_KEY:
-            problems.append(
-                f"{where}: unsupported key {_show(key)}; allowed: {INTEGRATION_KEY} (other "
-                "API Gateway extensions would be ignored)"
-            )
-            valid = False
-    if INTEGRATION_KEY not in operation:
-        problems.append(
-            f"{where}: missing {INTEGRATION_KEY}; allowed: an operation with a Lambda proxy "
-            f"integration, e.g. {OPERATION_SHAPE}"
-        )
-        return None
-    integration = _check_integration(
-        operation[INTEGRATION_KEY], where, context["lambda_arn_set"], problems
-    )
-    if "security" in operation:
-        requires_key = _requires_api_key(
-            operation["security"], f"{where}.security", context["schemes"], problems,
-            context["reported"],
-        )
-    else:
-        requires_key = context["root_requires_key"]
-    if integration is None or requires_key is None or not valid:
-        return None
-    uri, timeout = integration
-    return {"uri": uri, "timeout": timeout, "api_key_required": requires_key}
-
-
 def parse_definition(definition, lambda_arn_set):
     """Check an OpenAPI document; return (operations, problems).
 
-    operations: list of {path, http_method, uri, timeout, api_key_required} for valid ones.
+    The rules live in module_utils/openapi.py, shared with pre-flight. operations: list of
+    {path, http_method, uri, timeout, api_key_required} for the valid ones.
     """
-    problems = []
-    operations = []
-    version = definition.get("openapi")
-    if version is None or not OPENAPI_VERSION_RE.fullmatch(str(version)):
-        problems.append(
-            f"definition.openapi: unsupported version {_show(version)}; allowed: 3.0.x "
-            "(an OpenAPI 3.0 document)"
-        )
-    for key in definition:
-        if isinstance(key, str) and key.startswith("x-amazon-apigateway-"):
-            problems.append(
-                f"definition.{key}: unsupported key; allowed: paths with Lambda proxy "
-                "integrations (this module would ignore it)"
-            )
-    reported = set()
-    schemes = _security_schemes(definition, problems)
-    root_requires_key = False
-    if "security" in definition:
-        root_requires_key = _requires_api_key(
-            definition["security"], "definition.security", schemes, problems, reported
-        )
-    context = {
-        "lambda_arn_set": lambda_arn_set,
-        "schemes": schemes,
-        "reported": reported,
-        # An invalid root security is reported once; operations relying on it stay valid.
-        "root_requires_key": bool(root_requires_key),
-    }
-    paths = definition.get("paths")
-    if not isinstance(paths, dict):
-        problems.append(
-            f"definition.paths: expected a mapping of path to operations, e.g. {PATHS_SHAPE}; "
-            f"got {_kind(paths)}"
-        )
-        return operations, problems
-    variable_children = {}
-    for path, path_item in paths.items():
-        where = f"definition.paths.{path}"
-        segments = _check_path(path, problems)
-        if segments is not None:
-            for depth, segment in enumerate(segments):
-                if segment.startswith("{"):
-                    parent = "/" + "/".join(segments[:depth])
-                    variable_children.setdefault(parent, set()).add(segment)
-        if not isinstance(path_item, dict):
-            problems.append(
-                f"{where}: expected a mapping of operation to operation object, e.g. "
-                f"{PATH_ITEM_SHAPE}; got {_kind(path_item)}"
-            )
-            continue
-        for key, operation in path_item.items():
-            if key in IGNORED_PATH_ITEM_KEYS:
-                continue
-            if isinstance(key, str) and key.startswith("x-") and key != ANY_METHOD_KEY:
-                if key.startswith("x-amazon-apigateway-"):
-                    problems.append(
-                        f"{where}: unsupported key {_show(key)}; allowed: "
-                        f"{', '.join(OPERATION_KEYS)}"
-                    )
-                continue
-            if key not in OPERATION_KEYS:
-                problems.append(
-                    f"{where}: unsupported operation {_show(key)}; allowed: "
-                    f"{', '.join(OPERATION_KEYS)}"
-                )
-                continue
-            parsed = _check_operation(operation, f"{where}.{key}", context, problems)
-            if parsed is not None and segments is not None:
-                http_method = "ANY" if key == ANY_METHOD_KEY else key.upper()
-                parsed.update(path=path, http_method=http_method)
-                operations.append(parsed)
-    for parent, children in variable_children.items():
-        if len(children) > 1:
-            prefix = parent.rstrip("/")
-            names = ", ".join(f"{prefix}/{child}" for child in sorted(children))
-            problems.append(
-                f"definition.paths: {names} are variable siblings; allowed: one variable path "
-                f"segment under {parent}"
-            )
-    if not operations and not problems:
-        problems.append(
-            "definition.paths: no operations declared; allowed: at least one operation "
-            "(API Gateway cannot deploy an API without methods)"
-        )
-    return operations, problems
+    operations, issues = check_definition(definition, lambda_arn_set)
+    return operations, [issue.module_text() for issue in issues]
 
 
 def _check_options(params, tags, lookup_tags):
@@ -732,53 +405,53 @@ def _check_options(params, tags, lookup_tags):
         for key in sorted(tags):
             if key.startswith("aws:"):
                 problems.append(
-                    f'tags: reserved key {_show(key)}; allowed: keys not starting with "aws:"'
+                    f'tags: reserved key {show(key)}; allowed: keys not starting with "aws:"'
                 )
         for key in lookup_tag_conflicts(tags, lookup_tags):
             problems.append(
-                f"tags.{key}: value {_show(tags[key])} differs from lookup_tags.{key} "
-                f"{_show(lookup_tags[key])}; allowed: the lookup_tags value, or leave the key out"
+                f"tags.{key}: value {show(tags[key])} differs from lookup_tags.{key} "
+                f"{show(lookup_tags[key])}; allowed: the lookup_tags value, or leave the key out"
             )
     if params["state"] == "absent":
         return problems
     stage_name = params["stage_name"]
     if stage_name is not None and not STAGE_NAME_RE.fullmatch(stage_name):
         problems.append(
-            f"stage_name: invalid value {_show(stage_name)}; allowed: 1-128 characters of "
+            f"stage_name: invalid value {show(stage_name)}; allowed: 1-128 characters of "
             "A-Z, a-z, 0-9, _ and -"
         )
     for key, value in (params["stage_variables"] or {}).items():
         if not STAGE_VARIABLE_NAME_RE.fullmatch(str(key)):
             problems.append(
-                f"stage_variables: invalid variable name {_show(key)}; allowed: 1-64 characters "
+                f"stage_variables: invalid variable name {show(key)}; allowed: 1-64 characters "
                 "of A-Z, a-z, 0-9 and _"
             )
         if not isinstance(value, str):
             problems.append(
-                f"stage_variables.{key}: value {_show(value)} is {_kind(value)}; allowed: a string "
+                f"stage_variables.{key}: value {show(value)} is {kind(value)}; allowed: a string "
                 "(quote it)"
             )
         elif not STAGE_VARIABLE_VALUE_RE.fullmatch(value):
             problems.append(
-                f"stage_variables.{key}: invalid value {_show(value)}; allowed: 1-512 characters "
+                f"stage_variables.{key}: invalid value {show(value)}; allowed: 1-512 characters "
                 "of A-Z, a-z, 0-9 and -._~:/?#&=,"
             )
     throttle = params["stage_throttle"]
     if throttle is not None:
         if throttle["rate_limit"] < 0:
             problems.append(
-                f"stage_throttle.rate_limit: invalid value {_show(throttle['rate_limit'])}; "
+                f"stage_throttle.rate_limit: invalid value {show(throttle['rate_limit'])}; "
                 "allowed: a number >= 0"
             )
         if throttle["burst_limit"] < 0:
             problems.append(
-                f"stage_throttle.burst_limit: invalid value {_show(throttle['burst_limit'])}; "
+                f"stage_throttle.burst_limit: invalid value {show(throttle['burst_limit'])}; "
                 "allowed: an integer >= 0"
             )
     lambda_arn = params["integration_lambda_arn"]
     if lambda_arn is not None and not LAMBDA_ARN_RE.fullmatch(lambda_arn):
         problems.append(
-            f"integration_lambda_arn: invalid value {_show(lambda_arn)}; allowed: a Lambda "
+            f"integration_lambda_arn: invalid value {show(lambda_arn)}; allowed: a Lambda "
             "function ARN, arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]"
         )
     return problems
@@ -1029,7 +702,7 @@ def find_rest_api(module, client, name, lookup_tags):
         module.fail_json(
             msg=(
                 f"Found {len(named)} REST APIs named {name} carrying the lookup_tags "
-                f"{_show(lookup_tags)}: {ids}; set lookup_tags so that only one matches"
+                f"{show(lookup_tags)}: {ids}; set lookup_tags so that only one matches"
             )
         )
     return named[0] if named else None

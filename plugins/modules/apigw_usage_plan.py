@@ -46,7 +46,7 @@ options:
     description:
       - Request rate limits for every key of the plan.
       - When given, the plan's throttle is made to match it exactly. When not given, the
-        current throttle is left as it is (the module never removes a throttle).
+        current throttle is left as it is, unless O(purge_throttle=true).
     type: dict
     suboptions:
       rate_limit:
@@ -59,11 +59,18 @@ options:
           - Largest burst of requests; an integer >= 0 (V(2.5) is refused, not truncated).
         type: int
         required: true
+  purge_throttle:
+    description:
+      - Whether the plan's throttle is removed when O(throttle) is not given, so that keys of
+        the plan are limited only by the stage and account throttles.
+      - Ignored when O(throttle) is given.
+    type: bool
+    default: false
   quota:
     description:
       - Number of requests a key may make per period.
       - When given, the plan's quota is made to match it exactly. When not given, the
-        current quota is left as it is (the module never removes a quota).
+        current quota is left as it is, unless O(purge_quota=true).
     type: dict
     suboptions:
       limit:
@@ -82,6 +89,13 @@ options:
         type: str
         choices: [DAY, WEEK, MONTH]
         required: true
+  purge_quota:
+    description:
+      - Whether the plan's quota is removed when O(quota) is not given, so that keys of the
+        plan may make any number of requests.
+      - Ignored when O(quota) is given.
+    type: bool
+    default: false
   api_stages:
     description:
       - Stages of REST APIs the plan applies to.
@@ -134,14 +148,16 @@ notes:
     and does not count the skipped write as a change, so a run whose only change is such a
     tag change reports C(changed=false) and the same warning on every run. Any other tagging
     error fails the module. AWS implements both calls for usage plans.
-  - A throttle or quota is never removed, only set or changed.
+  - A throttle or quota is removed only with O(purge_throttle=true) or O(purge_quota=true),
+    by an C(UpdateUsagePlan) operation C(remove) on path C(/throttle) or C(/quota).
   - "Local endpoint (moto 5.2.5) gaps: it accepts stages that do not exist (the module
     checks them itself) and deleting a plan with stages attached (the module detaches them
     first, as AWS requires); it truncates a patched rate limit to an integer and fails on a
     fractional one (HTTP 500), so on moto only whole rates can be changed; it routes
     TagResource and UntagResource only for stage ARNs and answers HTTP 404 for a plan, so
     there the tags of an existing plan are not changed (with the warning above; tags given
-    at creation work); it has no GetTags."
+    at creation work); it has no GetTags. It does remove a quota or throttle on C(remove)
+    C(/quota) or C(/throttle), as AWS does."
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -178,6 +194,17 @@ EXAMPLES = r"""
     api_key_ids:
       - "{{ items_api_key.api_key.id }}"
   register: items_usage_plan
+
+- name: Ensure the items API usage plan throttles but sets no quota
+  serverless.rest_api.apigw_usage_plan:
+    name: items-dev-standard
+    lookup_tags:
+      project: items-api
+      environment: dev
+    throttle:
+      rate_limit: 50
+      burst_limit: 100
+    purge_quota: true
 
 - name: Ensure the usage plan is gone
   serverless.rest_api.apigw_usage_plan:
@@ -380,6 +407,8 @@ def validate(module):
         "description": params["description"],
         "throttle": throttle,
         "quota": quota,
+        "purge_throttle": params["purge_throttle"],
+        "purge_quota": params["purge_quota"],
         "api_stages": stages,
         "api_key_ids": key_ids,
         "lookup_tags": lookup_tags,
@@ -459,12 +488,19 @@ def stage_operations(op, stages):
 
 
 def setting_operations(before, desired):
-    """replace operations for description, throttle and quota fields that differ."""
+    """Operations for description, throttle and quota fields that differ.
+
+    replace for each field that differs; remove of the whole throttle or quota when it is not
+    given, the plan has one and its purge option is on.
+    """
     operations = []
     description = desired["description"]
     if description is not None and description != (before["description"] or ""):
         operations.append({"op": "replace", "path": "/description", "value": description})
-    if desired["throttle"] is not None:
+    if desired["throttle"] is None:
+        if desired["purge_throttle"] and before["throttle"]:
+            operations.append({"op": "remove", "path": "/throttle"})
+    else:
         current = before["throttle"] or {}
         wanted = desired["throttle"]
         if current.get("rate_limit") != wanted["rate_limit"]:
@@ -479,7 +515,10 @@ def setting_operations(before, desired):
                 "path": "/throttle/burstLimit",
                 "value": str(wanted["burst_limit"]),
             })
-    if desired["quota"] is not None:
+    if desired["quota"] is None:
+        if desired["purge_quota"] and before["quota"]:
+            operations.append({"op": "remove", "path": "/quota"})
+    else:
         current = before["quota"] or {}
         for field in ("limit", "offset", "period"):
             if current.get(field) != desired["quota"][field]:
@@ -616,8 +655,12 @@ def update_plan(module, client, before, desired):
         predicted["description"] = desired["description"]
     if desired["throttle"] is not None:
         predicted["throttle"] = desired["throttle"]
+    elif desired["purge_throttle"]:
+        predicted["throttle"] = None
     if desired["quota"] is not None:
         predicted["quota"] = desired["quota"]
+    elif desired["purge_quota"]:
+        predicted["quota"] = None
     stages = (current_stages - stages_to_remove) | stages_to_add
     predicted["api_stages"] = [{"api_id": api, "stage": stage} for api, stage in sorted(stages)]
     predicted["api_key_ids"] = sorted((current_keys - keys_to_remove) | keys_to_add)
@@ -679,6 +722,7 @@ def build_module():
                 burst_limit=dict(type="int", required=True),
             ),
         ),
+        purge_throttle=dict(type="bool", default=False),
         quota=dict(
             type="dict",
             options=dict(
@@ -687,6 +731,7 @@ def build_module():
                 period=dict(type="str", choices=["DAY", "WEEK", "MONTH"], required=True),
             ),
         ),
+        purge_quota=dict(type="bool", default=False),
         api_stages=dict(
             type="list",
             elements="dict",

@@ -89,10 +89,12 @@ options:
         are removed.
       - Keys start with a letter, have at least two characters, contain only letters, digits
         and underscores, and must not be one of the names Lambda reserves (for example
-        C(AWS_REGION), C(AWS_LAMBDA_FUNCTION_NAME), C(LAMBDA_TASK_ROOT), C(TZ)).
+        C(AWS_REGION), C(AWS_LAMBDA_FUNCTION_NAME), C(LAMBDA_TASK_ROOT)). C(TZ), C(LANG) and
+        C(AWS_LAMBDA_EXEC_WRAPPER) are not reserved and may be set.
       - Values must be strings or numbers; numbers are sent as their decimal text. Booleans
         are refused, quote them (V("true")) so the function sees the text you mean.
-      - Keys and values together must stay within 4 KiB.
+      - Keys and values together must stay within 4 KiB (4096 bytes), measured as Lambda
+        measures them, as one compact JSON object (quotes, colons and commas included).
     type: dict
     default: {}
   kms_key_arn:
@@ -267,6 +269,13 @@ from ansible_collections.serverless.rest_api.plugins.module_utils.common import 
     merged_tags,
     tag_changes,
 )
+from ansible_collections.serverless.rest_api.plugins.module_utils.lambda_environment import (
+    ENV_KEY_RE,
+    MAX_ENV_BYTES,
+    RESERVED_ENV_KEYS,
+    environment_size,
+    environment_value_text,
+)
 
 # DEFAULT_RETRY's settings plus ResourceConflictException: Lambda refuses a change while a
 # previous one is still in progress, and that clears up on its own.
@@ -285,36 +294,7 @@ ROLE_PROPAGATION_DELAY = 5
 NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-/]+$")
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-zA-Z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
-ENV_KEY_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]+$")
-
-# Names the Lambda runtime sets itself; AWS refuses them in a function's configuration.
-# AWS_LAMBDA_EXEC_WRAPPER and the language variables (NODE_OPTIONS, ...) are not reserved.
-RESERVED_ENV_KEYS = frozenset(
-    [
-        "_HANDLER",
-        "_X_AMZN_TRACE_ID",
-        "AWS_DEFAULT_REGION",
-        "AWS_REGION",
-        "AWS_EXECUTION_ENV",
-        "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-        "AWS_LAMBDA_FUNCTION_VERSION",
-        "AWS_LAMBDA_INITIALIZATION_TYPE",
-        "AWS_LAMBDA_LOG_GROUP_NAME",
-        "AWS_LAMBDA_LOG_STREAM_NAME",
-        "AWS_ACCESS_KEY",
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-        "AWS_LAMBDA_RUNTIME_API",
-        "LAMBDA_TASK_ROOT",
-        "LAMBDA_RUNTIME_DIR",
-        "TZ",
-    ]
-)
-
 MAX_ZIP_BYTES = 50 * 1024 * 1024
-MAX_ENV_BYTES = 4 * 1024
 MAX_TAGS = 50
 
 # Configuration settings compared field by field: option -> UpdateFunctionConfiguration field.
@@ -343,14 +323,15 @@ def _render_string_map(module, option, mapping):
     """Return mapping with string values; numbers become text, anything else is refused."""
     rendered = {}
     for key, value in (mapping or {}).items():
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        text = environment_value_text(value)
+        if text is None:
             module.fail_json(
                 msg=(
                     f"{option}: the value of {key!r} is {value!r} ({type(value).__name__});"
                     " only strings and numbers are allowed (quote booleans, e.g. \"true\")"
                 )
             )
-        rendered[str(key)] = value if isinstance(value, str) else str(value)
+        rendered[str(key)] = text
     return rendered
 
 
@@ -371,13 +352,13 @@ def _check_environment(module, variables):
                     f" are {', '.join(sorted(RESERVED_ENV_KEYS))}"
                 )
             )
-    # AWS counts a serialised form, so this sum is a lower bound of what it measures.
-    size = sum(len(k.encode()) + len(v.encode()) for k, v in variables.items())
+    size = environment_size(variables)
     if size > MAX_ENV_BYTES:
         module.fail_json(
             msg=(
-                f"environment_variables: keys and values take {size} bytes; Lambda allows"
-                f" at most {MAX_ENV_BYTES} bytes in total"
+                f"environment_variables: keys and values take {size} bytes as Lambda measures"
+                f" them (one compact JSON object); Lambda allows at most {MAX_ENV_BYTES} bytes"
+                " in total"
             )
         )
 

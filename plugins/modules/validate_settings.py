@@ -15,11 +15,24 @@ description:
   - Then applies the rules of the AWS API reference that a declaration cannot express,
     namely DynamoDB table, Lambda function, IAM role and API Gateway stage names; Lambda memory
     128-10240 MB and timeout 1-900 s (a warning above API Gateway's 29 s integration limit);
-    CloudWatch Logs retention values; table encryption given as a mapping with C(enabled)
-    true; KMS keys as key id, key ARN, alias name or alias ARN in the deploy region; usage
-    plan rate, burst and quota; PROVISIONED capacities; point-in-time recovery period 1-35
-    days; tags (keys 1-128, values 0-256 characters, at most 50 per resource); Lambda
-    environment variable names; and the HTTP methods of the OpenAPI file.
+    the Python runtimes Lambda still creates functions with; a build folder the deploy can
+    write to or create; CloudWatch Logs retention values; table encryption given as a mapping
+    with C(enabled) true; KMS keys as key id, key ARN, alias name or alias ARN in the deploy
+    region; usage plan rate, burst and quota; PROVISIONED capacities; point-in-time recovery
+    period 1-35 days; REST API, API key and usage plan names (the REST API name also makes the
+    Lambda permission's statement id C(apigateway-<name>), at most 100 letters, digits, C(_)
+    and C(-)); tags (keys 1-128 and values 0-256 characters, both strings, at most 50 per
+    resource; C(deploy_tags) names C(deploy_project) and C(deploy_environment) as C(project)
+    and C(environment), and no role's tags set C(project), C(environment) or C(managed_by));
+    and Lambda environment variables (names, the names Lambda reserves, string or number
+    values, 4 KB as Lambda measures it), with the rules the lambda_function module applies.
+  - >-
+    The OpenAPI file is read as the apigateway role reads it, but a key declared twice (which
+    YAML would silently drop) is an error naming both lines, and the document is checked with
+    the rules of the apigw_rest_api module itself (C(module_utils/openapi.py)): OpenAPI
+    version 3.0, path segments, greedy and variable segments, HTTP methods, Lambda proxy
+    integrations with C(httpMethod) POST and C(timeoutInMillis) 50-29000, security schemes
+    and API Gateway extensions. Each problem names the path and method, the file and its line.
   - A variable whose name starts with one of O(prefixes) and that no role of the collection
     declares is an error that names the closest declared setting.
   - >-
@@ -77,6 +90,10 @@ notes:
   - The value of C(lambda_environment) is never printed; its variable names are.
   - The origin is shown only where the value carries a data tag; Ansible cannot tag
     booleans and null, so lines about them have no C((from ...)).
+  - Lines about the OpenAPI file always point at the file and line the problem is on, as
+    pre-flight reads that file itself. It reads YAML and JSON as the apigateway role's
+    C(from_yaml) does; a file that needs Ansible's own YAML tags (C(!vault), C(!unsafe)) is
+    refused as unreadable.
   - Warnings (a Lambda timeout above 29 seconds) are reported without failing.
 author:
   - Items API platform team

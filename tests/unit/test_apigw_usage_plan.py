@@ -727,3 +727,126 @@ def test_main_builds_the_client_with_the_api_gateway_retry():
             with pytest.raises(Exited):
                 apigw_usage_plan.main()
     m.assert_called_once_with("apigateway", retry_decorator=apigw_usage_plan.APIGATEWAY_RETRY)
+
+
+# Purging the quota and throttle
+
+
+def test_purge_quota_removes_the_quota_when_none_is_given():
+    client = make_client([plan()])
+    client.get_usage_plan.return_value = plan(quota=None)
+
+    outcome, result = run(args(quota=None, purge_quota=True), client, diff=True)
+
+    assert (outcome, result["changed"]) == ("exit", True)
+    operations = [{"op": "remove", "path": "/quota"}]
+    assert writes(client) == [
+        call.update_usage_plan(usagePlanId="p1", patchOperations=operations, aws_retry=True)
+    ]
+    assert result["patch_operations"] == operations
+    assert result["diff"]["before"]["quota"] == {"limit": 1000, "offset": 0, "period": "DAY"}
+    assert result["usage_plan"]["quota"] is None
+    # The throttle, which is given, is left as it is.
+    assert result["usage_plan"]["throttle"] == {"rate_limit": 50.0, "burst_limit": 100}
+
+
+def test_purge_throttle_removes_the_throttle_when_none_is_given():
+    client = make_client([plan()])
+    client.get_usage_plan.return_value = plan(throttle=None)
+
+    outcome, result = run(args(throttle=None, purge_throttle=True), client)
+
+    assert (outcome, result["changed"]) == ("exit", True)
+    assert writes(client) == [
+        call.update_usage_plan(
+            usagePlanId="p1",
+            patchOperations=[{"op": "remove", "path": "/throttle"}],
+            aws_retry=True,
+        )
+    ]
+    assert result["usage_plan"]["throttle"] is None
+    assert result["usage_plan"]["quota"] == {"limit": 1000, "offset": 0, "period": "DAY"}
+
+
+def test_purging_both_sends_both_removes_in_one_update():
+    client = make_client([plan()])
+    client.get_usage_plan.return_value = plan(throttle=None, quota=None)
+
+    outcome, result = run(
+        args(throttle=None, quota=None, purge_throttle=True, purge_quota=True), client
+    )
+
+    assert outcome == "exit"
+    assert result["patch_operations"] == [
+        {"op": "remove", "path": "/throttle"},
+        {"op": "remove", "path": "/quota"},
+    ]
+    assert len(writes(client)) == 1
+
+
+def test_check_mode_purge_predicts_without_writing():
+    client = make_client([plan()])
+
+    outcome, result = run(
+        args(throttle=None, quota=None, purge_throttle=True, purge_quota=True),
+        client,
+        check_mode=True,
+        diff=True,
+    )
+
+    assert (outcome, result["changed"]) == ("exit", True)
+    assert writes(client) == []
+    client.get_usage_plan.assert_not_called()
+    assert result["patch_operations"] == [
+        {"op": "remove", "path": "/throttle"},
+        {"op": "remove", "path": "/quota"},
+    ]
+    assert result["usage_plan"] == dict(FACTS, throttle=None, quota=None)
+    assert result["diff"] == {"before": FACTS, "after": dict(FACTS, throttle=None, quota=None)}
+
+
+def test_purge_on_a_plan_without_quota_or_throttle_changes_nothing():
+    client = make_client([plan(throttle=None, quota=None)])
+
+    outcome, result = run(
+        args(throttle=None, quota=None, purge_throttle=True, purge_quota=True, tags={}),
+        client,
+    )
+
+    assert (outcome, result["changed"]) == ("exit", False)
+    assert writes(client) == []
+    assert result["patch_operations"] == []
+
+
+def test_purge_is_ignored_when_quota_and_throttle_are_given():
+    client = make_client([plan()])
+
+    outcome, result = run(args(purge_throttle=True, purge_quota=True, tags={}), client)
+
+    assert (outcome, result["changed"]) == ("exit", False)
+    assert writes(client) == []
+
+
+def test_without_purge_an_omitted_quota_and_throttle_stay():
+    client = make_client([plan()])
+
+    outcome, result = run(args(throttle=None, quota=None, tags={}), client)
+
+    assert (outcome, result["changed"]) == ("exit", False)
+    assert writes(client) == []
+    assert result["usage_plan"]["quota"] == {"limit": 1000, "offset": 0, "period": "DAY"}
+
+
+def test_purge_is_not_applied_to_a_new_plan():
+    client = make_client(key_ids=())
+    client.create_usage_plan.return_value = {"id": "p1"}
+    client.get_usage_plan.return_value = plan(apiStages=[], throttle=None, quota=None)
+
+    outcome, result = run(
+        {"name": NAME, "lookup_tags": LOOKUP, "purge_quota": True, "purge_throttle": True},
+        client,
+    )
+
+    assert outcome == "exit"
+    assert writes(client) == [call.create_usage_plan(aws_retry=True, name=NAME, tags=LOOKUP)]
+    assert result["patch_operations"] == []

@@ -707,7 +707,10 @@ def test_image_function_is_refused(package):
             "is not a KMS key ARN",
         ),
         ({"environment_variables": {"AWS_REGION": "x"}}, "key 'AWS_REGION' is reserved by Lambda"),
-        ({"environment_variables": {"TZ": "UTC"}}, "key 'TZ' is reserved by Lambda"),
+        (
+            {"environment_variables": {"AWS_LAMBDA_METADATA_TOKEN": "x"}},
+            "key 'AWS_LAMBDA_METADATA_TOKEN' is reserved by Lambda",
+        ),
         (
             {"environment_variables": {"AWS_LAMBDA_FUNCTION_NAME": "x"}},
             "key 'AWS_LAMBDA_FUNCTION_NAME' is reserved by Lambda",
@@ -721,7 +724,8 @@ def test_image_function_is_refused(package):
             "environment_variables: the value of 'DEBUG' is True (bool)",
         ),
         ({"environment_variables": {"LIST": [1]}}, "the value of 'LIST' is [1] (list)"),
-        ({"environment_variables": {"BIG": "v" * 4094}}, "keys and values take 4097 bytes"),
+        # {"BIG":"v...v"} as compact JSON: 10 bytes around 4087 characters of value
+        ({"environment_variables": {"BIG": "v" * 4087}}, "keys and values take 4097 bytes"),
         ({"tags": {"aws:owner": "x"}}, "tags: key 'aws:owner' is not allowed"),
         ({"tags": {f"k{i}": "v" for i in range(51)}}, "tags: 51 tags given"),
         ({"tags": {"k": "v" * 257}}, "the value of 'k' has 257 characters; at most 256"),
@@ -750,12 +754,16 @@ def test_reserved_key_message_lists_the_reserved_keys(package):
     assert "LAMBDA_TASK_ROOT" in failed.value.kwargs["msg"]
 
 
-def test_wrapper_variable_is_allowed(package):
-    """AWS_LAMBDA_EXEC_WRAPPER is meant to be set by users; only the listed names are reserved."""
+@pytest.mark.parametrize(
+    "variables",
+    [{"AWS_LAMBDA_EXEC_WRAPPER": "/opt/w"}, {"TZ": "Europe/Amsterdam"}, {"BIG": "v" * 4086}],
+)
+def test_unreserved_variables_and_4096_bytes_are_allowed(package, variables):
+    """The guide lists AWS_LAMBDA_EXEC_WRAPPER and TZ as not reserved; 4096 bytes fit."""
     path, data = package
-    config = configuration(data, Environment={"Variables": {"AWS_LAMBDA_EXEC_WRAPPER": "/opt/w"}})
+    config = configuration(data, Environment={"Variables": variables})
     client = make_client([found(config)])
-    module = build(params(path, environment_variables={"AWS_LAMBDA_EXEC_WRAPPER": "/opt/w"}))
+    module = build(params(path, environment_variables=variables))
 
     assert lambda_function.run_module(module, client)["changed"] is False
 
