@@ -1,14 +1,14 @@
 """Unit tests for serverless.rest_api.apigw_usage_plan with a mocked API Gateway client."""
 
 import json
+from functools import partial
 from unittest.mock import MagicMock, call, patch
 
 import pytest
-from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
-from botocore.exceptions import ClientError
 
 from ansible_collections.serverless.rest_api.plugins.modules import apigw_usage_plan
+from harness import Exited, calls_named, refused, run_work
 
 NAME = "items-dev-standard"
 LOOKUP = {"project": "items-api", "environment": "dev"}
@@ -25,36 +25,7 @@ WRITES = {
 }
 
 
-class Exited(Exception):
-    def __init__(self, kwargs):
-        super().__init__("exit_json")
-        self.result = kwargs
-
-
-class Failed(Exception):
-    def __init__(self, kwargs):
-        super().__init__(kwargs.get("msg"))
-        self.result = kwargs
-
-
-@pytest.fixture(autouse=True)
-def exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        raise Exited(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
-
-
-@pytest.fixture(autouse=True)
-def warnings(monkeypatch):
-    """The warnings the module adds during a test, in order."""
-    seen = []
-    monkeypatch.setattr(AnsibleModule, "warn", lambda self, warning, **kwargs: seen.append(warning))
-    return seen
+pytestmark = pytest.mark.usefixtures("module_exits", "warnings")
 
 
 def plan(plan_id="p1", name=NAME, **overrides):
@@ -99,26 +70,13 @@ def args(**overrides):
     return result
 
 
-def run(module_args, client, check_mode=False, diff=False):
-    """Run the module's work function; returns ("exit" | "fail", result)."""
-    module_args = dict(module_args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    try:
-        with patch_module_args(module_args):
-            module = apigw_usage_plan.build_module()
-        apigw_usage_plan.ensure_usage_plan(module, client)
-    except Exited as e:
-        return "exit", e.result
-    except Failed as e:
-        return "fail", e.result
-    raise AssertionError("the module neither exited nor failed")
-
-
-def writes(client):
-    return [c for c in client.mock_calls if c[0] in WRITES]
+# run(module_args, client, check_mode=False, diff=False) -> ("exit" | "fail", result)
+run = partial(run_work, apigw_usage_plan.build_module, apigw_usage_plan.ensure_usage_plan)
+writes = partial(calls_named, names=WRITES)
 
 
 def client_error(code="BadRequestException", operation="UpdateUsagePlan"):
-    return ClientError({"Error": {"Code": code, "Message": "refused"}}, operation)
+    return refused(code, operation)
 
 
 FACTS = {

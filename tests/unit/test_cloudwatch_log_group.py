@@ -1,13 +1,12 @@
 """Unit tests for serverless.rest_api.cloudwatch_log_group with a mocked CloudWatch Logs client."""
 
+from functools import partial
 from unittest.mock import MagicMock, call
 
 import pytest
-from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
-from botocore.exceptions import ClientError
 
 from ansible_collections.serverless.rest_api.plugins.modules import cloudwatch_log_group
+from harness import calls_named, refused, run_work
 
 NAME = "/aws/lambda/items-api-dev"
 ARN = f"arn:aws:logs:eu-west-1:123456789012:log-group:{NAME}"
@@ -29,28 +28,7 @@ WRITES = {
 }
 
 
-class Exited(Exception):
-    def __init__(self, kwargs):
-        super().__init__("exit_json")
-        self.result = kwargs
-
-
-class Failed(Exception):
-    def __init__(self, kwargs):
-        super().__init__(kwargs.get("msg"))
-        self.result = kwargs
-
-
-@pytest.fixture(autouse=True)
-def exits(monkeypatch):
-    def exit_json(self, **kwargs):
-        raise Exited(kwargs)
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    monkeypatch.setattr(AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(AnsibleModule, "fail_json", fail_json)
+pytestmark = pytest.mark.usefixtures("module_exits")
 
 
 def group(name=NAME, retention=7, key=None, **extra):
@@ -92,26 +70,13 @@ def args(**overrides):
     return result
 
 
-def run(module_args, client, check_mode=False, diff=False):
-    """Run the module's work function; returns ("exit" | "fail", result)."""
-    module_args = dict(module_args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-    try:
-        with patch_module_args(module_args):
-            module = cloudwatch_log_group.build_module()
-        cloudwatch_log_group.ensure_log_group(module, client)
-    except Exited as e:
-        return "exit", e.result
-    except Failed as e:
-        return "fail", e.result
-    raise AssertionError("the module neither exited nor failed")
-
-
-def writes(client):
-    return [c for c in client.mock_calls if c[0] in WRITES]
+# run(module_args, client, check_mode=False, diff=False) -> ("exit" | "fail", result)
+run = partial(run_work, cloudwatch_log_group.build_module, cloudwatch_log_group.ensure_log_group)
+writes = partial(calls_named, names=WRITES)
 
 
 def client_error(code="InvalidParameterException", operation="PutRetentionPolicy"):
-    return ClientError({"Error": {"Code": code, "Message": "refused"}}, operation)
+    return refused(code, operation)
 
 
 FACTS = {

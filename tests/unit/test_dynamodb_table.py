@@ -4,20 +4,13 @@ Every AWS call goes to a real botocore client with a Stubber, so each test state
 calls, in order, with their exact parameters; a call nobody expected fails the test.
 """
 
-from contextlib import ExitStack
 from types import SimpleNamespace
 from unittest import mock
 
-import boto3
 import pytest
-from botocore.stub import Stubber
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.serverless.rest_api.plugins.modules import dynamodb_table
+from harness import run_main
 
 REGION = "eu-west-1"
 TABLE = "items"
@@ -31,31 +24,14 @@ OWNED_SSE = {"enabled": False, "type": None, "kms_key_arn": None}
 BASE_ARGS = {"name": TABLE, "hash_key_name": "id", "sse": {"enabled": True}}
 
 
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
 # ---------------------------------------------------------------- harness
 
 
 @pytest.fixture
-def aws(monkeypatch):
-    """Stubbed dynamodb and kms clients; no request ever leaves the process."""
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    settings = dict(
-        region_name=REGION,
-        endpoint_url="http://127.0.0.1:9",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    dynamodb = boto3.client("dynamodb", **settings)
-    kms = boto3.client("kms", **settings)
-    with Stubber(dynamodb) as ddb_stub, Stubber(kms) as kms_stub:
-        yield SimpleNamespace(dynamodb=dynamodb, kms=kms, ddb=ddb_stub, kms_stub=kms_stub)
-        ddb_stub.assert_no_pending_responses()
-        kms_stub.assert_no_pending_responses()
+def aws(stubbed):
+    """Stubbed dynamodb and kms clients."""
+    ddb, kms = stubbed("dynamodb"), stubbed("kms")
+    return SimpleNamespace(dynamodb=ddb.client, kms=kms.client, ddb=ddb, kms_stub=kms)
 
 
 def run(aws, args, check_mode=False, diff=False, clock=None):
@@ -64,33 +40,19 @@ def run(aws, args, check_mode=False, diff=False, clock=None):
     The module's time is replaced: sleeps are recorded, not slept, and the clock reads the
     values of clock (0 forever when not given).
     """
-    clients = {"dynamodb": aws.dynamodb, "kms": aws.kms}
-    module_args = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
     fake_time = mock.Mock()
     fake_time.monotonic.side_effect = clock
     fake_time.monotonic.return_value = 0
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        return RetryingBotoClientWrapper(clients[service], retry_decorator)
-
-    def exit_json(self, **kwargs):
-        raise ModuleExit(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit({**kwargs, "msg": msg, "failed": True})
-
-    with ExitStack() as stack:
-        stack.enter_context(patch_module_args(module_args))
-        stack.enter_context(mock.patch.object(AnsibleAWSModule, "client", fake_client))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", exit_json))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", fail_json))
-        stack.enter_context(mock.patch.object(dynamodb_table, "time", fake_time))
-        try:
-            dynamodb_table.main()
-        except ModuleExit as e:
-            e.result["sleeps"] = [c.args for c in fake_time.sleep.call_args_list]
-            return e.result
-    raise AssertionError("the module neither exited nor failed")
+    result = run_main(
+        dynamodb_table,
+        {"dynamodb": aws.dynamodb, "kms": aws.kms},
+        args,
+        check_mode,
+        diff,
+        patches=[mock.patch.object(dynamodb_table, "time", fake_time)],
+    )
+    result["sleeps"] = [c.args for c in fake_time.sleep.call_args_list]
+    return result
 
 
 def table_description(

@@ -4,19 +4,10 @@ Every AWS call goes to a real botocore client with a Stubber, so each test state
 calls, in order, with their exact parameters; a call nobody expected fails the test.
 """
 
-from contextlib import ExitStack
-from unittest import mock
-
-import boto3
 import pytest
-from botocore.stub import Stubber
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.serverless.rest_api.plugins.modules import lambda_concurrency
+from harness import run_main
 
 FUNCTION = "items-api"
 FUNCTION_ARN = "arn:aws:lambda:eu-west-1:123456789012:function:items-api"
@@ -27,62 +18,13 @@ SKIPPED_WARNING = (
 UNKNOWN_ACCOUNT = {"concurrent_executions": None, "unreserved_concurrent_executions": None}
 
 
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
 @pytest.fixture
-def aws(monkeypatch):
-    """A stubbed lambda client; no request ever leaves the process."""
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    client = boto3.client(
-        "lambda",
-        region_name="eu-west-1",
-        endpoint_url="http://127.0.0.1:9",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    with Stubber(client) as stub:
-        stub.client = client
-        yield stub
-        stub.assert_no_pending_responses()
+def aws(stubbed):
+    return stubbed("lambda")
 
 
 def run(stub, args, check_mode=False, diff=False):
-    """Run main() with the stubbed client; returns the result, with failed=True on failure."""
-    module_args = {**args, "_ansible_check_mode": check_mode, "_ansible_diff": diff}
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        assert service == "lambda"
-        return RetryingBotoClientWrapper(stub.client, retry_decorator)
-
-    warnings = []
-
-    def warn(self, warning, **kwargs):
-        warnings.append(warning)
-
-    def exit_json(self, **kwargs):
-        # ansible-core adds the warnings given to AnsibleModule.warn to the result.
-        raise ModuleExit({**kwargs, **({"warnings": warnings} if warnings else {})})
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit(
-            {**kwargs, **({"warnings": warnings} if warnings else {}), "msg": msg, "failed": True}
-        )
-
-    with ExitStack() as stack:
-        stack.enter_context(patch_module_args(module_args))
-        stack.enter_context(mock.patch.object(AnsibleAWSModule, "client", fake_client))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "warn", warn))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", exit_json))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", fail_json))
-        try:
-            lambda_concurrency.main()
-        except ModuleExit as e:
-            return e.result
-    raise AssertionError("the module neither exited nor failed")
+    return run_main(lambda_concurrency, {"lambda": stub.client}, args, check_mode, diff)
 
 
 def expect_reservation(stub, value, name=FUNCTION):

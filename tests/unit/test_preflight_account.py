@@ -6,19 +6,10 @@ the test. moto lacks Lambda's GetAccountSettings, so the account-quota cases can
 checked here.
 """
 
-from contextlib import ExitStack
-from unittest import mock
-
-import boto3
 import pytest
-from botocore.stub import Stubber
-
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 
 from ansible_collections.serverless.rest_api.plugins.modules import preflight_account
+from harness import run_main
 
 REGION = "eu-west-1"
 FUNCTION = "items-api-prod-items"
@@ -44,64 +35,15 @@ NOT_CHECKED = {"checked": False, "account_limit": None, "unreserved": None,
                "function_reserved": None, "unreserved_after": None}
 
 
-class ModuleExit(Exception):
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
-def _client(service):
-    return boto3.client(
-        service, region_name=REGION, endpoint_url="http://127.0.0.1:9",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
-    )
-
-
 @pytest.fixture
-def aws(monkeypatch):
-    """Stubbed kms and lambda clients; no request ever leaves the process."""
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    stubs = {"kms": Stubber(_client("kms")), "lambda": Stubber(_client("lambda"))}
-    with ExitStack() as stack:
-        for stub in stubs.values():
-            stack.enter_context(stub)
-        yield stubs
-        for stub in stubs.values():
-            stub.assert_no_pending_responses()
+def aws(stubbed):
+    """Stubbed kms and lambda clients."""
+    return {"kms": stubbed("kms"), "lambda": stubbed("lambda")}
 
 
 def run(stubs, args, check_mode=False):
-    """Run main() with the stubbed clients; returns the result, failed=True on failure."""
-    module_args = {"region": REGION, **args, "_ansible_check_mode": check_mode}
-
-    def fake_client(self, service, retry_decorator=None, **kwargs):
-        return RetryingBotoClientWrapper(stubs[service].client, retry_decorator)
-
-    warnings = []
-
-    def warn(self, warning, **kwargs):
-        warnings.append(warning)
-
-    def exit_json(self, **kwargs):
-        # ansible-core adds the warnings given to AnsibleModule.warn to the result.
-        raise ModuleExit({**kwargs, **({"warnings": warnings} if warnings else {})})
-
-    def fail_json(self, msg, **kwargs):
-        raise ModuleExit(
-            {**kwargs, **({"warnings": warnings} if warnings else {}), "msg": msg, "failed": True}
-        )
-
-    with ExitStack() as stack:
-        stack.enter_context(patch_module_args(module_args))
-        stack.enter_context(mock.patch.object(AnsibleAWSModule, "client", fake_client))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "warn", warn))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "exit_json", exit_json))
-        stack.enter_context(mock.patch.object(basic.AnsibleModule, "fail_json", fail_json))
-        try:
-            preflight_account.main()
-        except ModuleExit as e:
-            return e.result
-    raise AssertionError("the module neither exited nor failed")
+    clients = {service: stub.client for service, stub in stubs.items()}
+    return run_main(preflight_account, clients, {"region": REGION, **args}, check_mode)
 
 
 def expect_key(stubs, key, state="Enabled"):
