@@ -16,6 +16,15 @@ APIGATEWAY_RETRY = AWSRetry.jittered_backoff(
 
 DEFAULT_RETRY = AWSRetry.jittered_backoff(retries=10, delay=1, max_delay=30)
 
+# Lambda refuses a change while an earlier one to the same function is still in progress
+# (ResourceConflictException); that clears up once the earlier change finishes.
+LAMBDA_RETRY = AWSRetry.jittered_backoff(
+    retries=10,
+    delay=1,
+    max_delay=30,
+    catch_extra_error_codes=["ResourceConflictException"],
+)
+
 # Error codes an endpoint gives for an operation it does not implement. moto answers a
 # missing route with a bare HTTP 404 page, which botocore reports as code "404".
 _NOT_IMPLEMENTED_CODES = ["404", "NotImplemented", "UnknownOperationException", "NotFound"]

@@ -128,21 +128,13 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
     AWSModule,
+    LAMBDA_RETRY,
     is_not_implemented,
 )
 
-# Lambda refuses changes while another operation on the function is in progress
-# (ResourceConflictException); that clears up once the update finishes.
-LAMBDA_RETRY = AWSRetry.jittered_backoff(
-    retries=10,
-    delay=1,
-    max_delay=30,
-    catch_extra_error_codes=["ResourceConflictException"],
-)
 
 # A name, a partial ARN (account:function:name) or a full ARN, with no version or alias.
 FUNCTION_PATTERN = re.compile(

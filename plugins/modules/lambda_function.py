@@ -262,10 +262,10 @@ except ImportError:
     pass  # AnsibleAWSModule reports the missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
     AWSModule,
+    LAMBDA_RETRY,
     merged_tags,
     tag_changes,
 )
@@ -277,14 +277,6 @@ from ansible_collections.serverless.rest_api.plugins.module_utils.lambda_environ
     environment_value_text,
 )
 
-# DEFAULT_RETRY's settings plus ResourceConflictException: Lambda refuses a change while a
-# previous one is still in progress, and that clears up on its own.
-LAMBDA_RETRY = AWSRetry.jittered_backoff(
-    retries=10,
-    delay=1,
-    max_delay=30,
-    catch_extra_error_codes=["ResourceConflictException"],
-)
 
 # IAM is eventually consistent: for some seconds after a role is created, CreateFunction
 # answers that Lambda cannot assume it. About a minute covers what AWS documents.

@@ -187,18 +187,12 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.serverless.rest_api.plugins.module_utils.common import AWSModule
-
-# DEFAULT_RETRY plus ResourceConflictException, which Lambda gives while another change to
-# the function is in progress and which clears up once that change finishes.
-LAMBDA_RETRY = AWSRetry.jittered_backoff(
-    retries=10,
-    delay=1,
-    max_delay=30,
-    catch_extra_error_codes=["ResourceConflictException"],
+from ansible_collections.serverless.rest_api.plugins.module_utils.common import (
+    AWSModule,
+    LAMBDA_RETRY,
 )
+
 
 # A name, a partial ARN (account:function:name) or a full ARN, with no version or alias.
 FUNCTION_PATTERN = re.compile(
